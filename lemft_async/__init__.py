@@ -1,0 +1,54 @@
+"""lemft-async: the async Python SDK for the LEMFT OPEN-API."""
+
+from ._client import AsyncLemft
+from ._endpoints import ENDPOINTS, Endpoint
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    LemftError,
+    OutcomeUnknownError,
+    ParamError,
+    ServerError,
+    SignatureError,
+    TimestampError,
+    TooManyRequestsError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookVerificationError,
+)
+from ._gate import Gate, GateKey, LocalGate, NullGate
+from ._pagination import AsyncPage, AsyncPaginator
+from ._retry import RetryPolicy
+from ._version import __version__
+
+__all__ = [
+    "ENDPOINTS",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncLemft",
+    "AsyncPage",
+    "AsyncPaginator",
+    "Endpoint",
+    "Gate",
+    "GateKey",
+    "LemftError",
+    "LocalGate",
+    "NullGate",
+    "OutcomeUnknownError",
+    "ParamError",
+    "RetryPolicy",
+    "ServerError",
+    "SignatureError",
+    "TimestampError",
+    "TooManyRequestsError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookVerificationError",
+    "__version__",
+]

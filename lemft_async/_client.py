@@ -1,0 +1,295 @@
+"""``AsyncLemft``: configuration, resource namespaces and the ``request()`` escape hatch."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._config import Credentials, env_settings, resolve_base_url
+from ._endpoints import Endpoint, OperationKind, resolve_paths
+from ._gate import Gate, default_gate
+from ._logging import setup_from_env
+from ._retry import RetryPolicy
+from ._signing import SIGNATURE_ENCODINGS, SignatureEncoding
+from ._transport import Transport
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .resources.orders import AsyncOrders
+    from .resources.wallets import AsyncWallets
+
+__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncLemft"]
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=40)
+
+_NOT_GIVEN: Any = object()
+
+
+def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if value is None:
+        raise TypeError("timeout=None would wait forever; pass seconds (e.g. 30.0)")
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    return httpx.Timeout(float(value), connect=min(float(value), 10.0))
+
+
+def _max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {value!r}")
+    return value
+
+
+def _user_agent() -> str:
+    return (
+        f"lemft-async/{__version__} (python {platform.python_version()}; httpx {httpx.__version__})"
+    )
+
+
+class AsyncLemft:
+    """Async client for the LEMFT OPEN-API.
+
+    >>> client = AsyncLemft(customer_id=10001004, app_id=100006, key="...", api_key="...",
+    ...                     environment="sandbox")
+    >>> async with client:
+    ...     page = await client.wallets.list(page_size=50)
+
+    Every call is signed, queued behind other calls to the same endpoint (the server
+    allows one at a time), and retried only where that cannot move money twice.
+    """
+
+    def __init__(
+        self,
+        *,
+        customer_id: int | str,
+        app_id: int | str,
+        key: str,
+        api_key: str,
+        environment: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        gate: Gate | None = None,
+        path_overrides: Mapping[str, str] | None = None,
+        retry_policy: RetryPolicy | None = None,
+        signature_encoding: SignatureEncoding = "hex",
+        allow_insecure: bool = False,
+    ) -> None:
+        setup_from_env()
+        credentials = Credentials(
+            customer_id=_coerce(customer_id, "customer_id"),
+            app_id=_coerce(app_id, "app_id"),
+            key=key,
+            api_key=api_key,
+        )
+        if signature_encoding not in SIGNATURE_ENCODINGS:
+            raise ValueError(
+                f"signature_encoding must be one of {SIGNATURE_ENCODINGS}, "
+                f"got {signature_encoding!r}"
+            )
+        if gate is not None and not callable(getattr(gate, "hold", None)):
+            raise TypeError("gate must provide hold(key) -> async context manager")
+        self._timeout = _timeout(timeout)
+        self._max_retries = _max_retries(max_retries)
+        self._endpoints = resolve_paths(path_overrides)
+        self._owns_http = http_client is None
+        http = http_client or httpx.AsyncClient(
+            timeout=self._timeout, limits=DEFAULT_LIMITS, follow_redirects=False
+        )
+        self._transport = Transport(
+            http=http,
+            base_url=resolve_base_url(environment, base_url, allow_insecure=allow_insecure),
+            credentials=credentials,
+            gate=gate if gate is not None else default_gate(),
+            retry_policy=retry_policy or RetryPolicy(),
+            signature_encoding=signature_encoding,
+            user_agent=_user_agent(),
+        )
+        self._closed = False
+
+    # -- construction helpers ------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> AsyncLemft:
+        """Build from ``LEMFT_CUSTOMER_ID``, ``LEMFT_APP_ID``, ``LEMFT_KEY``, ``LEMFT_API_KEY``
+        and ``LEMFT_ENVIRONMENT`` or ``LEMFT_BASE_URL``; keyword arguments override them."""
+        settings = env_settings()
+        if "environment" in overrides or "base_url" in overrides:
+            settings.pop("environment", None)
+            settings.pop("base_url", None)
+        settings.update(overrides)
+        return cls(**settings)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+    ) -> AsyncLemft:
+        """A copy with other defaults, sharing the connection pool, gate and clock.
+
+        Cheap (no new connections); closing the copy does not close the shared pool.
+        """
+        clone = object.__new__(type(self))
+        clone.__dict__.update(
+            {
+                k: v
+                for k, v in self.__dict__.items()
+                if not isinstance(getattr(type(self), k, None), cached_property)
+            }
+        )
+        clone._owns_http = False
+        clone._closed = False
+        if timeout is not _NOT_GIVEN:
+            clone._timeout = _timeout(timeout)
+        if max_retries is not _NOT_GIVEN:
+            clone._max_retries = _max_retries(max_retries)
+        return clone
+
+    # -- properties -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    @property
+    def customer_id(self) -> int:
+        return self._transport.credentials.customer_id
+
+    @property
+    def app_id(self) -> int:
+        return self._transport.credentials.app_id
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._max_retries
+
+    @property
+    def gate(self) -> Gate:
+        return self._transport.gate
+
+    @property
+    def endpoints(self) -> Mapping[str, Endpoint]:
+        """The catalogue as this client uses it (``path_overrides`` applied)."""
+        return dict(self._endpoints)
+
+    # -- namespaces -------------------------------------------------------------------------
+
+    @cached_property
+    def wallets(self) -> AsyncWallets:
+        from .resources.wallets import AsyncWallets
+
+        return AsyncWallets(self)
+
+    @cached_property
+    def orders(self) -> AsyncOrders:
+        from .resources.orders import AsyncOrders
+
+        return AsyncOrders(self)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def _endpoint(self, operation: str) -> Endpoint:
+        try:
+            return self._endpoints[operation]
+        except KeyError:
+            raise ValueError(f"unknown operation {operation!r}") from None
+
+    async def _call_operation(self, operation: str, params: Mapping[str, Any]) -> Any:
+        endpoint = self._endpoint(operation)
+        return await self._send(endpoint.path, params, kind=endpoint.kind, operation=operation)
+
+    async def _send(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        *,
+        kind: OperationKind,
+        operation: str | None,
+        traceid: str | None = None,
+    ) -> Any:
+        if self._closed:
+            raise RuntimeError("this AsyncLemft client is closed")
+        return await self._transport.call(
+            path,
+            params,
+            kind=kind,
+            operation=operation,
+            max_retries=self._max_retries,
+            timeout=self._timeout,
+            traceid=traceid,
+        )
+
+    async def request(
+        self,
+        path: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        kind: OperationKind | None = None,
+        traceid: str | None = None,
+    ) -> Any:
+        """Call any path (signed, gated, retried) and return the decoded ``data``.
+
+        ``body`` holds the operation's params; the common params are added for you.
+        ``kind`` decides the retry policy; by default it is taken from the catalogue when
+        ``path`` is a known operation, and is ``"write"`` (never re-sent on an unknown
+        outcome) otherwise.
+        """
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"path must start with '/', got {path!r}")
+        if body is not None and not isinstance(body, Mapping):
+            raise TypeError(f"body must be a mapping, got {type(body).__name__}")
+        operation = next((e.name for e in self._endpoints.values() if e.path == path), None)
+        if kind is None:
+            kind = self._endpoints[operation].kind if operation else "write"
+        elif kind not in ("read", "write"):
+            raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
+        return await self._send(
+            path, dict(body or {}), kind=kind, operation=operation, traceid=traceid
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        self._closed = True
+        if self._owns_http:
+            await self._transport.http.aclose()
+
+    async def __aenter__(self) -> AsyncLemft:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncLemft(customer_id={self.customer_id}, app_id={self.app_id}, "
+            f"base_url={self.base_url!r}, key=***, api_key=***)"
+        )
+
+
+def _coerce(value: int | str, name: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, str):
+        raise ValueError(f"{name} must be a positive integer")
+    return value

@@ -1,0 +1,110 @@
+"""Base model and field types shared by every response type.
+
+Lenient by design: a payment SDK must not break when the server adds a field or a new
+status value. Unknown fields are kept (``model_extra`` / attribute access), unknown enum
+values are kept as plain ints, ``""`` dates become ``None`` and unparseable dates stay text.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from ._logging import mask_card_no
+
+__all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value"]
+
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
+
+
+def _parse_datetime(value: Any) -> Any:
+    # The docs write "YYYY-MM-DD HH:MM:SS" with no zone; the zone is not stated, so the
+    # result stays naive rather than guessing. Anything else is kept as the server sent it.
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        for fmt in _DATETIME_FORMATS:
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        return value
+    return str(value)
+
+
+LemftDateTime = Annotated[datetime | str | None, BeforeValidator(_parse_datetime)]
+"""A LEMFT date-time: naive ``datetime``, ``None`` for ``""``, or the raw text if unparseable."""
+
+
+def _parse_money(value: Any) -> Any:
+    if isinstance(value, float):
+        # Only reachable when a caller builds a model by hand; the wire decoder never
+        # produces floats. repr() is the shortest text that round-trips.
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return value
+    return value
+
+
+Money = Annotated[Decimal | None, BeforeValidator(_parse_money)]
+"""An amount in major currency units as an exact ``Decimal``."""
+
+
+def _known_member(enum_cls: type[enum.IntEnum]) -> Any:
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return enum_cls(value)
+            except ValueError:
+                return value
+        return value
+
+    return convert
+
+
+def enum_value(enum_cls: type[enum.IntEnum]) -> BeforeValidator:
+    """Validator for ``Annotated[MyEnum | int | None, enum_value(MyEnum)]``.
+
+    Known values become members (which still compare equal to their int); values the
+    server added after this SDK was written are kept as plain ``int`` instead of failing.
+    """
+    return BeforeValidator(_known_member(enum_cls))
+
+
+class LemftModel(BaseModel):
+    """Base of every response model: unknown fields kept, secrets masked in reprs."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        arbitrary_types_allowed=False,
+        frozen=False,
+    )
+
+    _masked_fields: ClassVar[frozenset[str]] = frozenset({"card_no", "cvv", "pin"})
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            if name in ("card_no", "pan") and value:
+                yield name, mask_card_no(value)
+            elif name in self._masked_fields and value:
+                yield name, "***"
+            else:
+                yield name, value

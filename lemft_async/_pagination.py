@@ -1,0 +1,140 @@
+"""Page-number pagination: ``await`` one page, or ``async for`` every item of every page.
+
+LEMFT lists take ``page_no`` / ``page_size`` and answer ``total``, ``page_no``,
+``page_size`` and a ``<thing>_list`` array (documented for wallets, inferred elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from typing import Any, Generic, TypeVar
+
+__all__ = ["AsyncPage", "AsyncPaginator", "extract_items"]
+
+T = TypeVar("T")
+
+PageFetcher = Callable[[int], Awaitable["AsyncPage[T]"]]
+
+
+def extract_items(data: Any, list_key: str | None) -> list[Any]:
+    """The item array of a list response.
+
+    Uses ``list_key`` when present; otherwise, because most list keys are inferred, falls
+    back to ``list``, ``items``, ``records``, then the only list-valued field.
+    """
+    if not isinstance(data, dict):
+        return []
+    for candidate in (list_key, "list", "items", "records"):
+        if candidate and isinstance(data.get(candidate), list):
+            return list(data[candidate])
+    lists = [v for v in data.values() if isinstance(v, list)]
+    return list(lists[0]) if len(lists) == 1 else []
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class AsyncPage(Generic[T]):
+    """One page of a list. ``items`` are typed models; ``raw`` is the decoded ``data``."""
+
+    __slots__ = ("_fetch", "items", "page_no", "page_size", "raw", "total")
+
+    def __init__(
+        self,
+        *,
+        items: Sequence[T],
+        total: int | None,
+        page_no: int,
+        page_size: int,
+        raw: Any,
+        fetch: PageFetcher[T],
+    ) -> None:
+        self.items: list[T] = list(items)
+        self.total = total
+        self.page_no = page_no
+        self.page_size = page_size
+        self.raw = raw
+        self._fetch = fetch
+
+    @classmethod
+    def from_data(
+        cls,
+        data: Any,
+        *,
+        list_key: str | None,
+        parse: Callable[[Any], T],
+        requested_page_no: int,
+        requested_page_size: int,
+        fetch: PageFetcher[T],
+    ) -> AsyncPage[T]:
+        meta = data if isinstance(data, dict) else {}
+        return cls(
+            items=[parse(item) for item in extract_items(data, list_key)],
+            total=_int_or_none(meta.get("total")),
+            page_no=_int_or_none(meta.get("page_no")) or requested_page_no,
+            page_size=_int_or_none(meta.get("page_size")) or requested_page_size,
+            raw=data,
+            fetch=fetch,
+        )
+
+    def has_next_page(self) -> bool:
+        if not self.items:
+            return False
+        if self.total is not None:
+            return self.page_no * self.page_size < self.total
+        return len(self.items) >= self.page_size
+
+    async def next_page(self) -> AsyncPage[T]:
+        if not self.has_next_page():
+            raise RuntimeError("no next page: check has_next_page() first")
+        return await self._fetch(self.page_no + 1)
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncPage(page_no={self.page_no}, page_size={self.page_size}, "
+            f"total={self.total}, items={len(self.items)})"
+        )
+
+
+class AsyncPaginator(Generic[T]):
+    """What a list method returns: awaitable (first page) and async-iterable (all items)."""
+
+    __slots__ = ("_fetch", "_page_no")
+
+    def __init__(self, fetch: PageFetcher[T], page_no: int) -> None:
+        self._fetch = fetch
+        self._page_no = page_no
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._fetch(self._page_no).__await__()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[T]:
+        page = await self._fetch(self._page_no)
+        while True:
+            for item in page.items:
+                yield item
+            if not page.has_next_page():
+                return
+            page = await page.next_page()
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """Every page, starting from the requested one."""
+        page = await self._fetch(self._page_no)
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = await page.next_page()

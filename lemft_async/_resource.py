@@ -1,0 +1,134 @@
+"""Base class of the resource namespaces. Resources build params; the client sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from ._pagination import AsyncPage, AsyncPaginator
+
+if TYPE_CHECKING:
+    from ._client import AsyncLemft
+
+__all__ = ["AsyncAPIResource", "build_params", "check_id", "check_money", "check_page"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def build_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Drop unset (``None``) params, then add ``extra_body``; a clash is an error."""
+    body = {k: v for k, v in params.items() if v is not None}
+    if extra_body:
+        clash = sorted(set(extra_body) & set(body))
+        if clash:
+            raise ValueError(f"extra_body repeats parameter(s) already given: {', '.join(clash)}")
+        body.update(extra_body)
+    return body
+
+
+def check_id(name: str, value: object) -> str:
+    """An opaque identifier: a non-empty string (ints are accepted and sent as text)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    text = str(value)
+    if not text.strip():
+        raise ValueError(f"{name} must not be empty")
+    return text
+
+
+def check_money(name: str, value: object, *, allow_zero: bool = False) -> Decimal:
+    """An amount in major units as ``Decimal``; floats are refused (they are inexact)."""
+    if isinstance(value, bool | float):
+        raise TypeError(
+            f"{name} must be a Decimal, int or str, not {type(value).__name__}: binary floats "
+            f"cannot represent money exactly (use Decimal('{value}'))"
+        )
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int | str):
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"{name} is not a number: {value!r}") from None
+    else:
+        raise TypeError(f"{name} must be a Decimal, int or str, got {type(value).__name__}")
+    if not amount.is_finite():
+        raise ValueError(f"{name} must be finite")
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {amount}")
+    return amount
+
+
+def check_page(page_no: int, page_size: int) -> None:
+    for name, value in (("page_no", page_no), ("page_size", page_size)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+
+
+class AsyncAPIResource:
+    """A namespace such as ``client.wallets``; knows operation names, never HTTP."""
+
+    _namespace: str = ""
+
+    def __init__(self, client: AsyncLemft) -> None:
+        self._client = client
+
+    async def _call(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        cast_to: type[M],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> M:
+        data = await self._client._call_operation(
+            f"{self._namespace}.{method}", build_params(params, extra_body)
+        )
+        return cast_to.model_validate(data if data is not None else {})
+
+    async def _call_raw(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        return await self._client._call_operation(
+            f"{self._namespace}.{method}", build_params(params, extra_body)
+        )
+
+    def _paginate(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        item_type: type[M],
+        *,
+        page_no: int,
+        page_size: int,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPaginator[M]:
+        check_page(page_no, page_size)
+        operation = f"{self._namespace}.{method}"
+        list_key = self._client._endpoint(operation).list_key
+        base = build_params(params, extra_body)
+        if "page_no" in base or "page_size" in base:
+            raise ValueError("pass page_no/page_size as arguments, not in extra_body")
+
+        async def fetch(number: int) -> AsyncPage[M]:
+            body = {**base, "page_no": number, "page_size": page_size}
+            data = await self._client._call_operation(operation, body)
+            return AsyncPage.from_data(
+                data,
+                list_key=list_key,
+                parse=item_type.model_validate,
+                requested_page_no=number,
+                requested_page_size=page_size,
+                fetch=fetch,
+            )
+
+        return AsyncPaginator(fetch, page_no)

@@ -1,0 +1,92 @@
+"""Which failures are retried, and how long to wait (ARCHITECTURE §5.5).
+
+| failure                                        | read       | write                    |
+|------------------------------------------------|------------|--------------------------|
+| 10004 too many requests (server did not act)   | retry      | retry                    |
+| 10003 timestamp (after clock re-sync)          | retry once | retry once               |
+| connection never established / pool timeout    | retry      | retry                    |
+| HTTP 429 without an envelope (inferred)        | retry      | retry                    |
+| 10005, HTTP 5xx, timeout after send, dropped   |            |                          |
+|   connection, undecodable body                 | retry      | OutcomeUnknownError      |
+| 10001, 10002, other codes, other HTTP 4xx      | raise      | raise                    |
+
+Backoff is exponential with *full* jitter: ``uniform(0, min(max_delay, initial * 2**n))``.
+Full jitter spreads tasks that collided on one URL instead of re-colliding them.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+
+__all__ = ["Disposition", "RetryPolicy", "classify"]
+
+
+class Disposition(enum.Enum):
+    """What the transport does with a failed attempt."""
+
+    RETRY = "retry"  # the server did not act: always safe
+    RETRY_IF_READ = "retry_if_read"  # outcome unknown: safe only for reads
+    RESYNC_CLOCK = "resync_clock"  # 10003: fix the clock offset, then retry once
+    RAISE = "raise"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff parameters. ``max_retries`` lives on the client (it is per call overridable)."""
+
+    initial_delay: float = 0.25
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    """A server ``Retry-After`` above this is ignored in favour of our own backoff."""
+
+    def __post_init__(self) -> None:
+        if not (self.initial_delay >= 0 and self.max_delay >= self.initial_delay):
+            raise ValueError("RetryPolicy needs 0 <= initial_delay <= max_delay")
+
+    def delay(self, retry_index: int, rng: random.Random | None = None) -> float:
+        """Seconds to sleep before retry number ``retry_index`` (0-based): full jitter."""
+        ceiling = min(self.max_delay, self.initial_delay * (2.0**retry_index))
+        return (rng or random).uniform(0.0, ceiling)
+
+    def ceiling(self, retry_index: int) -> float:
+        """The upper bound of ``delay(retry_index)``."""
+        return min(self.max_delay, self.initial_delay * (2.0**retry_index))
+
+
+def classify(error: BaseException) -> Disposition:
+    """Map one failed attempt to what may be done about it (the table above)."""
+    # Local import keeps this module importable without pulling httpx into type stubs.
+    import httpx
+
+    from ._errors import (
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        ServerError,
+        TimestampError,
+        TooManyRequestsError,
+    )
+
+    if isinstance(error, TooManyRequestsError):
+        return Disposition.RETRY
+    if isinstance(error, TimestampError):
+        return Disposition.RESYNC_CLOCK
+    if isinstance(error, ServerError | APIResponseValidationError):
+        return Disposition.RETRY_IF_READ
+    if isinstance(error, APIStatusError):
+        status = error.status_code or 0
+        if status == 429:
+            return Disposition.RETRY
+        return Disposition.RETRY_IF_READ if status >= 500 else Disposition.RAISE
+    if isinstance(error, APIError):
+        return Disposition.RAISE
+    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return Disposition.RETRY
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
+        return Disposition.RAISE
+    if isinstance(error, httpx.TransportError):
+        # Sent (or maybe sent) but no answer: a read timeout, a reset, a closed socket.
+        return Disposition.RETRY_IF_READ
+    return Disposition.RAISE

@@ -1,0 +1,1 @@
+"""Resource namespaces (``client.wallets``, ``client.orders``, ...)."""

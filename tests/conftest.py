@@ -1,0 +1,42 @@
+"""Shared fixtures. Credentials here are obviously fake."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from lemft_async import AsyncLemft
+
+FAKE_CUSTOMER_ID = 10001004
+FAKE_APP_ID = 100006
+FAKE_KEY = "0408ab79eb214e7d81d9fd447b5916a2"  # the docs' example authorization key
+FAKE_API_KEY = "test-api-key-not-a-secret"
+BASE_URL = "https://api.sandbox.lemft.com"
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[AsyncLemft]:
+    """A client aimed at the sandbox host, for use with respx (no real network)."""
+    async with AsyncLemft(
+        customer_id=FAKE_CUSTOMER_ID,
+        app_id=FAKE_APP_ID,
+        key=FAKE_KEY,
+        api_key=FAKE_API_KEY,
+        environment="sandbox",
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Patch the transport's backoff sleep; returns the list of requested delays."""
+    import lemft_async._transport as transport
+
+    delays: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    monkeypatch.setattr(transport, "_sleep", fake_sleep)
+    return delays
