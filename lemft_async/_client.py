@@ -20,7 +20,13 @@ from ._transport import Transport
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .resources.bins import AsyncBins
+    from .resources.cards import AsyncCards
+    from .resources.holders import AsyncHolders
     from .resources.orders import AsyncOrders
+    from .resources.pay_methods import AsyncPayMethods
+    from .resources.payees import AsyncPayees
+    from .resources.payments import AsyncPayments
     from .resources.wallets import AsyncWallets
 
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncLemft"]
@@ -195,10 +201,46 @@ class AsyncLemft:
         return AsyncWallets(self)
 
     @cached_property
+    def bins(self) -> AsyncBins:
+        from .resources.bins import AsyncBins
+
+        return AsyncBins(self)
+
+    @cached_property
+    def cards(self) -> AsyncCards:
+        from .resources.cards import AsyncCards
+
+        return AsyncCards(self)
+
+    @cached_property
     def orders(self) -> AsyncOrders:
         from .resources.orders import AsyncOrders
 
         return AsyncOrders(self)
+
+    @cached_property
+    def holders(self) -> AsyncHolders:
+        from .resources.holders import AsyncHolders
+
+        return AsyncHolders(self)
+
+    @cached_property
+    def pay_methods(self) -> AsyncPayMethods:
+        from .resources.pay_methods import AsyncPayMethods
+
+        return AsyncPayMethods(self)
+
+    @cached_property
+    def payees(self) -> AsyncPayees:
+        from .resources.payees import AsyncPayees
+
+        return AsyncPayees(self)
+
+    @cached_property
+    def payments(self) -> AsyncPayments:
+        from .resources.payments import AsyncPayments
+
+        return AsyncPayments(self)
 
     # -- sending ---------------------------------------------------------------------------
 

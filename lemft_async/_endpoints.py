@@ -11,6 +11,7 @@ server may have acted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -38,10 +39,8 @@ class Endpoint:
     """The docs' table-of-contents title."""
     list_key: str | None = None
     """For list operations: the ``data`` field holding the items (inferred unless documented)."""
-
-    @property
-    def is_list(self) -> bool:
-        return self.list_key is not None
+    paginated: bool = False
+    """True for ``page_no``/``page_size`` lists (methods return an ``AsyncPaginator``)."""
 
 
 def _ep(
@@ -52,8 +51,11 @@ def _ep(
     *,
     documented: bool = False,
     list_key: str | None = None,
+    paginated: bool | None = None,
 ) -> Endpoint:
-    return Endpoint(name, _PREFIX + tail, kind, documented, title, list_key)
+    # Every list with a key is paginated unless said otherwise (reference lists are not).
+    pages = list_key is not None if paginated is None else paginated
+    return Endpoint(name, _PREFIX + tail, kind, documented, title, list_key, pages)
 
 
 R: OperationKind = "read"
@@ -136,13 +138,20 @@ _ALL = (
     ),
     # Payee
     _ep(
-        "payees.funding_sources", "payee/fundSourceList", R, "运营资金来源列表 List funding sources"
+        "payees.funding_sources",
+        "payee/fundSourceList",
+        R,
+        "运营资金来源列表 List funding sources",
+        list_key="fund_source_list",
+        paginated=False,
     ),
     _ep(
         "payees.payment_purposes",
         "payee/paymentPurposeList",
         R,
         "预期付款目的列表 List payment purposes",
+        list_key="payment_purpose_list",
+        paginated=False,
     ),
     _ep("payees.create", "payee/createPayee", W, "创建收款方 Create payee"),
     _ep("payees.update", "payee/editPayee", W, "编辑收款方 Update payee"),
@@ -151,7 +160,14 @@ _ALL = (
     _ep("payees.list", "payee/payeeList", R, "收款方列表 List payees", list_key="payee_list"),
     _ep("payees.retrieve", "payee/getPayee", R, "收款方详情 Get payee"),
     # Payment
-    _ep("payments.reasons", "payment/paymentReasonList", R, "付款原因 List payment reasons"),
+    _ep(
+        "payments.reasons",
+        "payment/paymentReasonList",
+        R,
+        "付款原因 List payment reasons",
+        list_key="payment_reason_list",
+        paginated=False,
+    ),
     _ep("payments.create", "payment/createPayment", W, "创建付款 Create payment"),
     _ep(
         "payments.list", "payment/paymentList", R, "付款列表 List payments", list_key="payment_list"
@@ -178,5 +194,5 @@ def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]:
                 f"got {path!r}"
             )
         ep = table[name]
-        table[name] = Endpoint(ep.name, path, ep.kind, ep.documented, ep.title, ep.list_key)
+        table[name] = dataclasses.replace(ep, path=path)
     return table

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from ._pagination import AsyncPage, AsyncPaginator
+from ._pagination import AsyncPage, AsyncPaginator, extract_items
 
 if TYPE_CHECKING:
     from ._client import AsyncLemft
 
-__all__ = ["AsyncAPIResource", "build_params", "check_id", "check_money", "check_page"]
+__all__ = [
+    "AsyncAPIResource",
+    "build_params",
+    "check_id",
+    "check_int",
+    "check_money",
+    "check_page",
+    "check_text",
+    "check_time",
+    "new_out_order_id",
+    "out_order_id_param",
+    "unwrap",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,6 +76,58 @@ def check_money(name: str, value: object, *, allow_zero: bool = False) -> Decima
     return amount
 
 
+def check_text(name: str, value: object, *, max_length: int | None = None) -> str:
+    """A free-text field: a non-empty ``str`` (optionally bounded)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    if max_length is not None and len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+    return value
+
+
+def check_int(name: str, value: object) -> int:
+    """An int code (enum members are ints too); bools refused."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    return int(value)
+
+
+def check_time(name: str, value: object) -> str:
+    """A time filter: ``datetime`` (formatted as the docs write times) or that text."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str):
+        try:
+            datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            msg = f"{name} must look like 'YYYY-MM-DD HH:MM:SS', got {value!r}"
+            raise ValueError(msg) from None
+        return value
+    raise TypeError(f"{name} must be a datetime or str, got {type(value).__name__}")
+
+
+def unwrap(data: Any, wrapper: str | None) -> Any:
+    """Detail responses are inferred to wrap the entity as ``<entity>_info`` (as getOrder's
+    ``order_info``); accept the bare entity too."""
+    if wrapper and isinstance(data, dict) and isinstance(data.get(wrapper), dict):
+        return data[wrapper]
+    return data
+
+
+def new_out_order_id() -> str:
+    """A fresh merchant order id (32 hex chars), used like an idempotency key."""
+    return uuid.uuid4().hex
+
+
+def out_order_id_param(value: object) -> str:
+    """The given ``out_order_id`` (checked), or a fresh one when ``None``."""
+    if value is None:
+        return new_out_order_id()
+    return check_text("out_order_id", value, max_length=64)
+
+
 def check_page(page_no: int, page_size: int) -> None:
     for name, value in (("page_no", page_no), ("page_size", page_size)):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -85,11 +151,28 @@ class AsyncAPIResource:
         cast_to: type[M],
         *,
         extra_body: Mapping[str, Any] | None = None,
+        wrapper: str | None = None,
     ) -> M:
-        data = await self._client._call_operation(
-            f"{self._namespace}.{method}", build_params(params, extra_body)
-        )
-        return cast_to.model_validate(data if data is not None else {})
+        data = await self._call_raw(method, params, extra_body=extra_body)
+        data = unwrap(data, wrapper)
+        return cast_to.model_validate(data if isinstance(data, dict) else {})
+
+    async def _call_items(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        item_type: type[M],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[M]:
+        """An unpaginated list (reference data); the item key is taken from the catalogue."""
+        operation = f"{self._namespace}.{method}"
+        data = await self._call_raw(method, params, extra_body=extra_body)
+        if isinstance(data, list):
+            items = data
+        else:
+            items = extract_items(data, self._client._endpoint(operation).list_key)
+        return [item_type.model_validate(item) for item in items]
 
     async def _call_raw(
         self,

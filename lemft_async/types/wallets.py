@@ -1,13 +1,17 @@
-"""Wallet models. ``Wallet`` is documented (钱包列表); the rest are inferred."""
+"""Wallet models. ``Wallet`` and ``WalletTransaction`` fields are documented (钱包列表,
+交易详情); ``TransactionDetail`` wraps the documented ``transaction_list``; ``ExchangeRate``
+is inferred."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from pydantic import Field
+
 from .._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import InOutType, TransactionStatus, WalletStatus
 
-__all__ = ["Wallet", "WalletTransaction"]
+__all__ = ["ExchangeRate", "TransactionDetail", "Wallet", "WalletTransaction"]
 
 
 class Wallet(LemftModel):
@@ -46,3 +50,21 @@ class WalletTransaction(LemftModel):
     remark: str | None = None
     transaction_time: LemftDateTime = None
     create_at: LemftDateTime = None
+
+
+class TransactionDetail(LemftModel):
+    """The ``data`` of 交易详情: normally one record; a currency exchange gives two (documented)."""
+
+    transaction_list: list[WalletTransaction] = Field(default_factory=list)
+
+
+class ExchangeRate(LemftModel):
+    """Exchange rate between two wallet currencies (inferred shape)."""
+
+    from_currency: str | None = None
+    to_currency: str | None = None
+    rate: Money = None
+    """Units of ``to_currency`` per one unit of ``from_currency`` (inferred)."""
+    amount: Money = None
+    """The converted amount, when an ``amount`` was sent (inferred)."""
+    update_at: LemftDateTime = None
