@@ -28,5 +28,20 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# Runs the main job (200 virtual cards issued concurrently) against the embedded sandbox.
+demo: $(STAMP)
+	$(BIN)/lemft demo
+
+# The full-size fault-injection soak (make test runs a reduced size).
+soak: $(STAMP)
+	LEMFT_SOAK_CALLS=10000 $(BIN)/python -m pytest -m soak -q tests/soak
+
+# Benchmarks print ratios against a baseline measured in the same run.
+bench: $(STAMP)
+	$(BIN)/python bench/bulk.py
+	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/gate_memory.py
+	$(BIN)/python bench/webhooks.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
