@@ -23,6 +23,7 @@ from ._gate import Gate, GateKey, LocalGate, NullGate
 from ._pagination import AsyncPage, AsyncPaginator
 from ._retry import RetryPolicy
 from ._version import __version__
+from .gates._redis_errors import GateError, GateTimeoutError, GateUnavailableError
 
 __all__ = [
     "ENDPOINTS",
@@ -36,7 +37,10 @@ __all__ = [
     "AsyncPaginator",
     "Endpoint",
     "Gate",
+    "GateError",
     "GateKey",
+    "GateTimeoutError",
+    "GateUnavailableError",
     "LemftError",
     "LocalGate",
     "NullGate",

@@ -4,6 +4,32 @@
 works across processes and hosts.
 """
 
-from .._gate import Gate, GateKey, LocalGate, NullGate
+from __future__ import annotations
 
-__all__ = ["Gate", "GateKey", "LocalGate", "NullGate"]
+from typing import TYPE_CHECKING, Any
+
+from .._gate import Gate, GateKey, LocalGate, NullGate
+from ._redis_errors import GateError, GateTimeoutError, GateUnavailableError
+
+if TYPE_CHECKING:
+    from .redis import RedisGate
+
+__all__ = [
+    "Gate",
+    "GateError",
+    "GateKey",
+    "GateTimeoutError",
+    "GateUnavailableError",
+    "LocalGate",
+    "NullGate",
+    "RedisGate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # RedisGate needs the optional redis extra: import it only when asked for.
+    if name == "RedisGate":
+        from .redis import RedisGate
+
+        return RedisGate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
