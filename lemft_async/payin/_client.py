@@ -1,0 +1,398 @@
+"""``AsyncPayin``: the Lemon Payin (代收) / Payout (代付) client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from .._client import (
+    _NOT_GIVEN,
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    _max_retries,
+    _timeout,
+    _user_agent,
+)
+from .._config import resolve_base_url
+from .._endpoints import OperationKind
+from .._logging import setup_from_env
+from .._retry import RetryPolicy
+from ._endpoints import PayinEndpoint, resolve_paths
+from ._models import PayinCreated, PayinOrder, PayoutOrder
+from ._notifications import Notification, NotificationKind, parse_notification
+from ._signing import ResponseVerification
+from ._transport import PayinTransport
+from ._validation import (
+    check_account_name,
+    check_amount,
+    check_currency,
+    check_email,
+    check_extra,
+    check_flag,
+    check_id,
+    check_phone,
+    check_url,
+    new_mch_order_no,
+)
+
+__all__ = ["AsyncPayin"]
+
+_VERIFY_MODES: tuple[ResponseVerification, ...] = ("strict", "flat", "if_present", "off")
+
+
+class AsyncPayin:
+    """Async client for the Lemon Payin gateway (an XxPay-family API).
+
+    >>> async with AsyncPayin(mch_id="M123", secret="...", base_url="https://gw.example") as p:
+    ...     order = await p.create_order(amount=10000, notify_url="https://me.example/notify")
+    ...     status = await p.query_order(mch_order_no=order.mch_order_no)
+
+    Requests are form-encoded and MD5-signed; ``SUCCESS`` responses are signature-checked
+    (``verify_response_signatures``: ``"strict"`` needs a matching ``sign`` covering nested
+    objects, ``"flat"`` also accepts one that leaves ``payParams`` out, ``"if_present"``
+    accepts unsigned answers too, ``"off"`` skips the check; the gateway's rule for nested
+    objects is *inferred*). Queries are retried on connection errors, timeouts and 5xx;
+    ``create_order`` and ``apply_payout`` are never re-sent once they may have arrived.
+
+    ``base_url`` is required: Lemon's API host is not in our documents.
+    """
+
+    def __init__(
+        self,
+        *,
+        mch_id: str,
+        secret: str,
+        base_url: str,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        verify_response_signatures: ResponseVerification = "strict",
+        path_overrides: Mapping[str, str] | None = None,
+        allow_insecure: bool = False,
+    ) -> None:
+        setup_from_env()
+        mch_id = check_id("mch_id", mch_id, max_length=64)
+        if not isinstance(secret, str) or not secret:
+            raise ValueError("secret must be a non-empty string")
+        if verify_response_signatures not in _VERIFY_MODES:
+            raise ValueError(
+                f"verify_response_signatures must be one of {_VERIFY_MODES}, "
+                f"got {verify_response_signatures!r}"
+            )
+        if http_client is not None and transport is not None:
+            raise ValueError("pass http_client= or transport=, not both")
+        if not isinstance(base_url, str):
+            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+        resolved = resolve_base_url(None, base_url, allow_insecure=allow_insecure)
+        self._timeout = _timeout(timeout)
+        self._max_retries = _max_retries(max_retries)
+        self._endpoints = resolve_paths(path_overrides)
+        self._owns_http = http_client is None
+        http = http_client or httpx.AsyncClient(
+            timeout=self._timeout,
+            limits=DEFAULT_LIMITS,
+            follow_redirects=False,
+            transport=transport,
+        )
+        self._transport = PayinTransport(
+            http=http,
+            base_url=resolved,
+            mch_id=mch_id,
+            secret=secret,
+            retry_policy=retry_policy or RetryPolicy(),
+            verify_responses=verify_response_signatures,
+            user_agent=_user_agent(),
+        )
+        self._closed = False
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+    ) -> AsyncPayin:
+        """A copy with other defaults sharing the connection pool; closing it keeps the pool."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._owns_http = False
+        clone._closed = False
+        if timeout is not _NOT_GIVEN:
+            clone._timeout = _timeout(timeout)
+        if max_retries is not _NOT_GIVEN:
+            clone._max_retries = _max_retries(max_retries)
+        return clone
+
+    # -- properties -------------------------------------------------------------------------
+
+    @property
+    def mch_id(self) -> str:
+        """The merchant number (商户号) sent as ``mchId``."""
+        return self._transport.mch_id
+
+    @property
+    def base_url(self) -> str:
+        """The gateway's base URL, without a trailing slash."""
+        return self._transport.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The per-request timeout."""
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a retryable failure is retried."""
+        return self._max_retries
+
+    @property
+    def endpoints(self) -> Mapping[str, PayinEndpoint]:
+        """The operations as this client calls them (``path_overrides`` applied)."""
+        return dict(self._endpoints)
+
+    # -- operations -----------------------------------------------------------------------
+
+    async def create_order(
+        self,
+        *,
+        amount: int,
+        notify_url: str,
+        mch_order_no: str | None = None,
+        currency: str = "INR",
+        phone_number: str | None = None,
+        payer_email: str | None = None,
+        account_name: str | None = None,
+        return_url: str | None = None,
+        remark: str | None = None,
+        extra_params: Mapping[str, Any] | None = None,
+    ) -> PayinCreated:
+        """Create a pay-in (``POST /api/pay/neworder``). SUCCESS is *not* "paid".
+
+        ``amount`` is int minor units, a multiple of 100 (``rupees_to_minor`` converts).
+        ``mch_order_no`` is generated when not given and is on the result either way.
+        ``currency`` defaults to ``"INR"`` (*inferred* from the docs' example).
+        ``extra_params`` adds fields the docs do not list (sent and signed as given).
+        """
+        shared = _order_fields(
+            mch_order_no, amount, currency, notify_url, phone_number, payer_email, account_name
+        )
+        params = _merge(
+            {
+                **shared,
+                "returnUrl": _opt(check_url, "return_url", return_url),
+                "remark": _opt(_check_text, "remark", remark),
+            },
+            extra_params,
+        )
+        data = await self._call("create_order", params)
+        return PayinCreated.model_validate(_result(data, params))
+
+    async def query_order(
+        self,
+        *,
+        pay_order_id: str | None = None,
+        mch_order_no: str | None = None,
+        execute_notify: bool = False,
+    ) -> PayinOrder:
+        """Query a pay-in by ``pay_order_id`` or ``mch_order_no`` (one is enough).
+
+        ``execute_notify=True`` asks the gateway to send the callback once more.
+        """
+        if pay_order_id is None and mch_order_no is None:
+            raise ValueError("pass pay_order_id or mch_order_no")
+        params = {
+            "payOrderId": _opt(check_id, "pay_order_id", pay_order_id),
+            "mchOrderNo": _opt(check_id, "mch_order_no", mch_order_no),
+            "executeNotify": check_flag("execute_notify", execute_notify),
+        }
+        data = await self._call("query_order", params)
+        return PayinOrder.model_validate(_without_sign(data))
+
+    async def apply_payout(
+        self,
+        *,
+        amount: int,
+        account_no: str,
+        extra: Mapping[str, Any],
+        notify_url: str,
+        mch_order_no: str | None = None,
+        currency: str = "INR",
+        account_bank_code: str = "BANK",
+        phone_number: str | None = None,
+        payer_email: str | None = None,
+        account_name: str | None = None,
+        remark: str | None = None,
+        extra_params: Mapping[str, Any] | None = None,
+    ) -> PayoutOrder:
+        """Request a payout (``POST /api/agentpay/apply``); it moves money, never re-sent.
+
+        ``extra`` carries the real IFSC or VPA, e.g. ``{"value": "AIRP0000001"}`` (sent and
+        signed as compact key-sorted JSON). ``account_bank_code`` is the documented fixed
+        value ``"BANK"``.
+        """
+        shared = _order_fields(
+            mch_order_no, amount, currency, notify_url, phone_number, payer_email, account_name
+        )
+        params = _merge(
+            {
+                **shared,
+                "accountNo": check_id("account_no", account_no, max_length=64),
+                "accountBankCode": check_id("account_bank_code", account_bank_code),
+                "extra": check_extra("extra", extra),
+                "remark": _opt(_check_text, "remark", remark),
+            },
+            extra_params,
+        )
+        data = await self._call("apply_payout", params)
+        return PayoutOrder.model_validate(_result(data, params))
+
+    async def query_payout(
+        self, *, mch_order_no: str | None = None, agentpay_order_id: str | None = None
+    ) -> PayoutOrder:
+        """Query a payout by ``mch_order_no`` or ``agentpay_order_id`` (path *inferred*)."""
+        if mch_order_no is None and agentpay_order_id is None:
+            raise ValueError("pass mch_order_no or agentpay_order_id")
+        params = {
+            "mchOrderNo": _opt(check_id, "mch_order_no", mch_order_no),
+            "agentpayOrderId": _opt(check_id, "agentpay_order_id", agentpay_order_id),
+        }
+        data = await self._call("query_payout", params)
+        return PayoutOrder.model_validate(_without_sign(data))
+
+    async def request(
+        self, path: str, params: Mapping[str, Any] | None = None, *, kind: OperationKind = "write"
+    ) -> dict[str, Any]:
+        """Call any path (``mchId`` added, signed, verified) and return the SUCCESS body.
+
+        ``kind="read"`` allows retries after an unknown outcome; the default ``"write"``
+        never re-sends once the request may have arrived.
+        """
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"path must start with '/', got {path!r}")
+        if kind not in ("read", "write"):
+            raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
+        return await self._send(path, _merge({}, params, name="params"), kind=kind, operation=path)
+
+    # -- notifications --------------------------------------------------------------------
+
+    def parse_notification(
+        self, params: Mapping[str, object], *, kind: NotificationKind | None = None
+    ) -> Notification:
+        """Verify a callback with this client's secret and return it typed.
+
+        Raises ``WebhookVerificationError`` (bad or missing ``sign``, or another ``mchId``)
+        and ``WebhookPayloadError`` (authentic but undecodable). Answer ``ACK`` once handled.
+        """
+        return parse_notification(
+            params, secret=self._transport.secret, mch_id=self.mch_id, kind=kind
+        )
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def _call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        endpoint = self._endpoints[operation]
+        return await self._send(endpoint.path, params, kind=endpoint.kind, operation=operation)
+
+    async def _send(
+        self, path: str, params: Mapping[str, Any], *, kind: OperationKind, operation: str
+    ) -> dict[str, Any]:
+        if self._closed:
+            raise RuntimeError("this AsyncPayin client is closed")
+        return await self._transport.call(
+            path,
+            params,
+            kind=kind,
+            operation=operation,
+            max_retries=self._max_retries,
+            timeout=self._timeout,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        self._closed = True
+        if self._owns_http:
+            await self._transport.http.aclose()
+
+    async def __aenter__(self) -> AsyncPayin:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncPayin(mch_id={self.mch_id!r}, base_url={self.base_url!r}, secret=***)"
+
+
+def _order_fields(
+    mch_order_no: str | None,
+    amount: int,
+    currency: str,
+    notify_url: str,
+    phone_number: str | None,
+    payer_email: str | None,
+    account_name: str | None,
+) -> dict[str, Any]:
+    """The checked fields ``create_order`` and ``apply_payout`` share (number generated)."""
+    return {
+        "mchOrderNo": (
+            new_mch_order_no() if mch_order_no is None else check_id("mch_order_no", mch_order_no)
+        ),
+        "amount": check_amount("amount", amount),
+        "currency": check_currency("currency", currency),
+        "notifyUrl": check_url("notify_url", notify_url),
+        "phoneNumber": _opt(check_phone, "phone_number", phone_number),
+        "payerEmail": _opt(check_email, "payer_email", payer_email),
+        "accountName": _opt(check_account_name, "account_name", account_name),
+    }
+
+
+def _result(data: dict[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+    # The answers do not echo the order number or amount; callers need both on the result.
+    merged = {"mchOrderNo": sent["mchOrderNo"], "amount": sent["amount"], **data}
+    return _without_sign(merged)
+
+
+def _without_sign(data: dict[str, Any]) -> dict[str, Any]:
+    # Checked already; the signature is of no use to callers and stays out of reprs.
+    return {k: v for k, v in data.items() if k != "sign"}
+
+
+def _opt(check: Any, name: str, value: object) -> Any:
+    return None if value is None else check(name, value)
+
+
+def _check_text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
+def _merge(
+    params: Mapping[str, Any],
+    extra_params: Mapping[str, Any] | None,
+    *,
+    name: str = "extra_params",
+) -> dict[str, Any]:
+    """Unset (``None``) params dropped, then ``extra_params`` added; a clash is an error."""
+    merged = {k: v for k, v in params.items() if v is not None}
+    if extra_params is None:
+        return merged
+    if not isinstance(extra_params, Mapping):
+        raise TypeError(f"{name} must be a mapping, got {type(extra_params).__name__}")
+    clash = sorted(({"mchId", "sign"} | set(merged)) & set(extra_params))
+    if clash:
+        raise ValueError(f"{name} must not set {', '.join(clash)}: the client sets them")
+    merged.update(extra_params)
+    return merged
