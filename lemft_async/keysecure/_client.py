@@ -1,0 +1,305 @@
+"""``AsyncKeySecure``: configuration, namespaces, token access and callback decoding."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from functools import cached_property
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from .._client import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from .._logging import setup_from_env
+from .._retry import RetryPolicy
+from .._version import __version__
+from ._accounts import AsyncAccounts
+from ._cardholders import AsyncCardholders
+from ._cards import AsyncCards
+from ._catalog import AsyncBins, AsyncPackages
+from ._clock import Clock
+from ._config import check_header_value, parse_utc_offset, resolve_base_url
+from ._consumptions import AsyncConsumptions
+from ._crypto import Decryptor, Encryptor
+from ._endpoints import Endpoint, resolve_paths
+from ._events import DEFAULT_TOLERANCE, CallbackVerifier, KeySecureEvent
+from ._models import AccessToken
+from ._token import TokenManager
+from ._transport import Transport
+
+__all__ = ["DEFAULT_MAX_RETRIES", "AsyncKeySecure"]
+
+DEFAULT_MAX_RETRIES = 3
+
+_NOT_GIVEN: Any = object()
+
+
+def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    return httpx.Timeout(float(value), connect=min(float(value), 10.0))
+
+
+def _max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {value!r}")
+    return value
+
+
+def _secret(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string")
+    return value
+
+
+class AsyncKeySecure:
+    """Async client for the KeySecure open platform (card issuing).
+
+    >>> async with AsyncKeySecure(api_key="...", api_secret="...") as ks:   # sandbox host
+    ...     page = await ks.cards.list(start_time="2026-01-01", end_time="2026-03-31")
+
+    Every call carries ``Api-Key``, a 13-digit ms ``Timestamp``, the cached
+    ``Access-Token``, ``Timezone`` and ``Language``. The token is fetched once for all
+    concurrent callers and refreshed before it expires or after a 1007; a 1005 re-syncs
+    the clock; 1009 is retried with backoff; writes are never re-sent on an unknown outcome.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        api_secret: str,
+        environment: str | None = None,
+        base_url: str | None = None,
+        timezone: str = "UTC+8",
+        language: str = "en_US",
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        retry_policy: RetryPolicy | None = None,
+        allow_insecure: bool = False,
+        token_refresh_margin: float = 60.0,
+        path_overrides: Mapping[str, str] | None = None,
+        callback_app_id: str | None = None,
+        callback_secret: str | Sequence[str] | None = None,
+        callback_tolerance: float = DEFAULT_TOLERANCE,
+        decrypt: Decryptor | None = None,
+        encrypt: Encryptor | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """``environment`` is ``"sandbox"`` (the default when no ``base_url``) or
+        ``"production"``; ``base_url`` targets any host (tests, the embedded sandbox).
+
+        ``callback_app_id`` / ``callback_secret`` default to ``api_key`` / ``api_secret``
+        (inferred; several secrets may be given for rotation). ``decrypt`` / ``encrypt``
+        are your AES functions for privacy data, CVV and PIN. ``clock`` is the wall-clock
+        source in epoch seconds (for simulations and tests).
+        """
+        setup_from_env()
+        api_key = _secret("api_key", api_key)
+        self._api_secret = _secret("api_secret", api_secret)
+        self._timezone = check_header_value("timezone", timezone)
+        self._language = check_header_value("language", language)
+        self._utc_offset: dt_timezone | None = parse_utc_offset(self._timezone)
+        self._timeout = _timeout(timeout)
+        self._max_retries = _max_retries(max_retries)
+        self._endpoints = resolve_paths(path_overrides)
+        self._decrypt = decrypt
+        self._encrypt = encrypt
+        resolved = resolve_base_url(environment, base_url, allow_insecure=allow_insecure)
+        self._owns_http = http_client is None
+        http = http_client or httpx.AsyncClient(
+            timeout=self._timeout, limits=DEFAULT_LIMITS, follow_redirects=False
+        )
+        clock_obj = Clock(source=clock) if clock is not None else Clock()
+        self._transport = Transport(
+            http=http,
+            base_url=resolved,
+            api_key=api_key,
+            timezone=self._timezone,
+            language=self._language,
+            user_agent=(
+                f"lemft-async/{__version__} keysecure (python {platform.python_version()}; "
+                f"httpx {httpx.__version__})"
+            ),
+            clock=clock_obj,
+            retry_policy=retry_policy or RetryPolicy(),
+        )
+        self._transport.tokens = TokenManager(
+            self._fetch_token_data, clock=clock_obj, margin=token_refresh_margin
+        )
+        self._verifier = CallbackVerifier(
+            app_id=callback_app_id if callback_app_id is not None else api_key,
+            secret=callback_secret if callback_secret is not None else self._api_secret,
+            tolerance=callback_tolerance,
+            clock=clock_obj.now,
+        )
+        self._closed = False
+
+    # -- copies and properties --------------------------------------------------------------
+
+    def with_options(
+        self, *, timeout: float | httpx.Timeout = _NOT_GIVEN, max_retries: int = _NOT_GIVEN
+    ) -> AsyncKeySecure:
+        """A copy with other defaults, sharing the pool, token cache and clock.
+
+        Cheap; closing the copy does not close the shared pool.
+        """
+        clone = object.__new__(type(self))
+        clone.__dict__.update(
+            {
+                k: v
+                for k, v in self.__dict__.items()
+                if not isinstance(getattr(type(self), k, None), cached_property)
+            }
+        )
+        clone._owns_http = False
+        clone._closed = False
+        if timeout is not _NOT_GIVEN:
+            clone._timeout = _timeout(timeout)
+        if max_retries is not _NOT_GIVEN:
+            clone._max_retries = _max_retries(max_retries)
+        return clone
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    @property
+    def timezone(self) -> str:
+        return self._timezone
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._max_retries
+
+    @property
+    def endpoints(self) -> Mapping[str, Endpoint]:
+        """The catalogue as this client uses it (``path_overrides`` applied)."""
+        return dict(self._endpoints)
+
+    @property
+    def token_fetch_count(self) -> int:
+        """How many Get Token calls this client (and its copies) started."""
+        tokens = self._transport.tokens
+        return tokens.fetch_count if tokens is not None else 0
+
+    @property
+    def callback_verifier(self) -> CallbackVerifier:
+        """The verifier ``construct_event`` uses (for ``AuthReceiver`` and friends)."""
+        return self._verifier
+
+    # -- namespaces -------------------------------------------------------------------------
+
+    @cached_property
+    def cardholders(self) -> AsyncCardholders:
+        return AsyncCardholders(self)
+
+    @cached_property
+    def cards(self) -> AsyncCards:
+        return AsyncCards(self)
+
+    @cached_property
+    def consumptions(self) -> AsyncConsumptions:
+        return AsyncConsumptions(self)
+
+    @cached_property
+    def accounts(self) -> AsyncAccounts:
+        return AsyncAccounts(self)
+
+    @cached_property
+    def packages(self) -> AsyncPackages:
+        return AsyncPackages(self)
+
+    @cached_property
+    def bins(self) -> AsyncBins:
+        return AsyncBins(self)
+
+    # -- token and callbacks ----------------------------------------------------------------
+
+    async def get_token(self, *, force_refresh: bool = False) -> AccessToken:
+        """The Access-Token in use (fetched if needed; ``force_refresh`` fetches anew)."""
+        self._check_open()
+        tokens = self._transport.tokens
+        assert tokens is not None
+        if force_refresh:
+            tokens.invalidate()
+        token = await tokens.get()
+        expires = (
+            None
+            if token.expires_at is None
+            else datetime.fromtimestamp(token.expires_at, dt_timezone.utc)
+        )
+        return AccessToken(
+            access_token=token.value, expired_time=token.expired_time, expires_at=expires
+        )
+
+    def construct_event(self, raw_body: bytes | str, headers: Mapping[str, str]) -> KeySecureEvent:
+        """Verify a callback's V1 signature from the raw bytes and return the typed event.
+
+        Raises ``lemft_async.WebhookVerificationError`` when it is not authentic (reply
+        4xx, do not process) and ``WebhookPayloadError`` when authentic but undecodable.
+        """
+        return self._verifier.construct_event(raw_body, headers)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("this AsyncKeySecure client is closed")
+
+    async def _fetch_token_data(self) -> Any:
+        return await self._transport.call(
+            self._endpoints["token.get"], max_retries=self._max_retries, timeout=self._timeout
+        )
+
+    async def _call(
+        self,
+        operation: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        self._check_open()
+        return await self._transport.call(
+            self._endpoints[operation],
+            path_params=path_params,
+            body=body,
+            max_retries=self._max_retries,
+            timeout=self._timeout,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        self._closed = True
+        if self._owns_http:
+            await self._transport.http.aclose()
+
+    async def __aenter__(self) -> AsyncKeySecure:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncKeySecure(base_url={self.base_url!r}, api_key=***, api_secret=***)"

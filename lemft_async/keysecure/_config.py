@@ -1,0 +1,91 @@
+"""KeySecure hosts, base-URL resolution and header-value checks."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from datetime import timedelta, timezone
+from urllib.parse import urlsplit
+
+__all__ = [
+    "ENVIRONMENTS",
+    "check_header_value",
+    "parse_utc_offset",
+    "resolve_base_url",
+]
+
+ENVIRONMENTS: Mapping[str, str] = {
+    "sandbox": "https://sandbox-openplatform.keysecure.io",
+    "production": "https://openplatform.keysecure.io",
+}
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(
+    environment: str | None, base_url: str | None, *, allow_insecure: bool = False
+) -> str:
+    """Pick the host: ``environment`` (default sandbox) or an explicit ``base_url``.
+
+    Both at once is ambiguous and refused; plain http is refused for anything but
+    loopback unless ``allow_insecure`` (tokens and card data would travel in clear).
+    """
+    if environment is not None and base_url is not None:
+        raise ValueError("pass either environment= or base_url=, not both (ambiguous target host)")
+    if base_url is None:
+        env = "sandbox" if environment is None else environment
+        if env not in ENVIRONMENTS:
+            raise ValueError(f"environment must be one of {sorted(ENVIRONMENTS)}, got {env!r}")
+        return ENVIRONMENTS[env]
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+    parts = urlsplit(base_url)
+    # Never echo the URL: it may carry a password in its userinfo.
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("base_url must not carry credentials, a query or a fragment")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("base_url must be an http(s) URL with a host")
+    if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"refusing plain http to non-loopback host {parts.hostname!r}: the Access-Token "
+            "and card data would travel unencrypted. Use https, or pass allow_insecure=True."
+        )
+    return base_url.rstrip("/")
+
+
+def check_header_value(name: str, value: object) -> str:
+    """A non-empty, single-line header value (the message names the argument)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if not value.strip() or any(c in value for c in "\r\n\0"):
+        raise ValueError(f"{name} must be a non-empty single-line string")
+    return value
+
+
+_UTC_OFFSET = re.compile(r"^UTC(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
+
+
+def parse_utc_offset(text: str) -> timezone | None:
+    """``"UTC+8"`` / ``"UTC-05:30"`` / ``"UTC"`` as a fixed offset; ``None`` if not that form.
+
+    The docs only show ``UTC+8``; this form is how the SDK converts aware datetimes in
+    list time ranges into the header's zone (inferred format).
+    """
+    match = _UTC_OFFSET.match(text.strip())
+    if match is None:
+        return None
+    sign, hours, minutes = match.groups()
+    if sign is None:
+        return timezone.utc
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if delta > timedelta(hours=14):
+        return None
+    return timezone(-delta if sign == "-" else delta)

@@ -1,0 +1,245 @@
+"""Typed KeySecure callbacks and their verification.
+
+A callback is ``POST {"id", "action", "data"}`` with headers ``Timestamp``, ``Signature``,
+``Sign-Version: V1`` and ``Timezone``. ``CallbackVerifier.construct_event`` checks the V1
+signature over the raw bytes and returns ``AuthEvent``, ``ConsumptionEvent``,
+``CardUpdateEvent`` or, for an action this SDK does not know, ``UnknownEvent``.
+
+Inferred (see the README's table), all overridable:
+
+- ``appId`` in the signature is the Api-Key, the key is the apiSecret (the docs' sentence
+  naming them is truncated in every copy we have);
+- the ``Timestamp`` header is Unix ms (10-digit seconds are accepted too) and must be
+  within ``tolerance`` (default 300 s) of now, in both directions (no replay window is
+  documented; this one bounds replays);
+- ``id`` and ``action`` are not covered by the signature (documented), so the event type
+  is only as trustworthy as the body; handlers should rely on ``data``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import ValidationError
+
+from .._errors import WebhookPayloadError, WebhookVerificationError
+from .._json import dumps
+from .._models import Money
+from ._constants import CallbackAction, CardStatus, CommonStatus, ConsumptionType, str_enum
+from ._models import EpochMs, KeySecureModel
+from ._signing import loads_preserving_numbers, signature_matches, to_plain
+
+__all__ = [
+    "AuthData",
+    "AuthEvent",
+    "CallbackVerifier",
+    "CardUpdateData",
+    "CardUpdateEvent",
+    "ConsumptionData",
+    "ConsumptionEvent",
+    "KeySecureEvent",
+    "UnknownEvent",
+    "callback_reply",
+    "header_value",
+]
+
+DEFAULT_TOLERANCE = 300.0
+
+
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """Case-insensitive header lookup on any mapping (dict, httpx or Starlette headers)."""
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lowered = name.lower()
+    for key, candidate in headers.items():
+        if key.lower() == lowered:
+            return candidate
+    return None
+
+
+def callback_reply(*, code: int = 0, message: str = "") -> dict[str, Any]:
+    """The merchant's answer to a callback: ``{"code": 0, "message": ""}`` on success.
+
+    The docs require ``message`` when ``code`` is not 0.
+    """
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise TypeError(f"code must be an int, got {type(code).__name__}")
+    if code != 0 and not message:
+        raise ValueError("message is required when code != 0")
+    return {"code": code, "message": message}
+
+
+class _CallbackData(KeySecureModel):
+    consume_no: str | None = None
+    card_no: str | None = None
+    cardholder_no: str | None = None
+    type: Annotated[ConsumptionType | str | None, str_enum(ConsumptionType)] = None
+    amount: Money = None
+    local_amount: Money = None
+    local_currency: str | None = None
+    merchant_info: dict[str, Any] | None = None
+    status: Annotated[CommonStatus | str | None, str_enum(CommonStatus)] = None
+
+
+class AuthData(_CallbackData):
+    """``data`` of an ``Auth`` callback (authorization mode; ``status`` is ``Pending``)."""
+
+    fee_detail: dict[str, Any] | None = None
+
+
+class ConsumptionData(_CallbackData):
+    """``data`` of a ``Consumption`` callback (created or status change)."""
+
+    consume_relate_no: str | None = None
+    fee: Money = None
+    remark: str | None = None
+    detail: Any = None
+    time: EpochMs = None
+
+
+class CardUpdateData(KeySecureModel):
+    """``data`` of a ``Card_update`` callback."""
+
+    card_no: str | None = None
+    before_status: Annotated[CardStatus | str | None, str_enum(CardStatus)] = None
+    after_status: Annotated[CardStatus | str | None, str_enum(CardStatus)] = None
+    reason: str | None = None
+    time: EpochMs = None
+
+
+class _Event(KeySecureModel):
+    id: str | int | None = None
+    timestamp: int | None = None
+    """The ``Timestamp`` header (Unix ms) the signature covered."""
+
+
+class AuthEvent(_Event):
+    """Consumption authorization: answer within the deadline (see ``AuthReceiver``)."""
+
+    action: Literal["Auth"] = "Auth"
+    data: AuthData
+
+
+class ConsumptionEvent(_Event):
+    action: Literal["Consumption"] = "Consumption"
+    data: ConsumptionData
+
+
+class CardUpdateEvent(_Event):
+    action: Literal["Card_update"] = "Card_update"
+    data: CardUpdateData
+
+
+class UnknownEvent(_Event):
+    """An action this SDK version does not know; ``data`` is the plain decoded dict."""
+
+    action: str
+    data: dict[str, Any]
+
+
+KeySecureEvent = AuthEvent | ConsumptionEvent | CardUpdateEvent | UnknownEvent
+
+_BY_ACTION: Mapping[str, type[AuthEvent | ConsumptionEvent | CardUpdateEvent]] = {
+    CallbackAction.AUTH.value: AuthEvent,
+    CallbackAction.CONSUMPTION.value: ConsumptionEvent,
+    CallbackAction.CARD_UPDATE.value: CardUpdateEvent,
+}
+
+
+class CallbackVerifier:
+    """Verifies V1 signatures and types callbacks. Secrets never appear in ``repr``."""
+
+    __slots__ = ("_app_id", "_clock", "_secrets", "tolerance")
+
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        secret: str | Sequence[str],
+        tolerance: float = DEFAULT_TOLERANCE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        secrets = [secret] if isinstance(secret, str) else list(secret)
+        if not secrets or not all(isinstance(s, str) and s for s in secrets):
+            raise ValueError("callback secret(s) must be non-empty strings")
+        if not isinstance(app_id, str) or not app_id:
+            raise ValueError("callback app_id must be a non-empty string")
+        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
+            raise ValueError(f"tolerance must be seconds >= 0, got {tolerance!r}")
+        self._app_id = app_id
+        self._secrets = tuple(secrets)
+        self.tolerance = float(tolerance)
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"CallbackVerifier(app_id=***, secrets=*** x{len(self._secrets)})"
+
+    def verify(self, raw_body: bytes | str, headers: Mapping[str, str]) -> dict[str, Any]:
+        """Check the signature and freshness; return the decoded body (numbers exact)."""
+        return self._verified(raw_body, headers)[0]
+
+    def _verified(
+        self, raw_body: bytes | str, headers: Mapping[str, str]
+    ) -> tuple[dict[str, Any], int]:
+        if isinstance(raw_body, str):
+            raw_body = raw_body.encode("utf-8")
+        signature = header_value(headers, "Signature")
+        timestamp = header_value(headers, "Timestamp")
+        version = header_value(headers, "Sign-Version")
+        if not signature or not timestamp:
+            raise WebhookVerificationError("missing Signature or Timestamp header")
+        if version is not None and version.strip().upper() != "V1":
+            raise WebhookVerificationError("unsupported Sign-Version (only V1 is known)")
+        sent_ms = _timestamp_ms(timestamp)
+        if abs(self._clock() * 1000 - sent_ms) > self.tolerance * 1000:
+            raise WebhookVerificationError("Timestamp outside the tolerance window (stale/future)")
+        try:
+            body = loads_preserving_numbers(raw_body)
+        except (ValueError, UnicodeDecodeError):
+            raise WebhookVerificationError("body is not JSON: cannot verify") from None
+        if not isinstance(body, dict):
+            raise WebhookVerificationError("body is not a JSON object: cannot verify")
+        data = body.get("data")
+        if data is not None and not isinstance(data, dict):
+            raise WebhookVerificationError("data is not a JSON object: cannot verify")
+        if not signature_matches(self._secrets, self._app_id, timestamp.strip(), data, signature):
+            raise WebhookVerificationError("signature mismatch")
+        plain: dict[str, Any] = to_plain(body)
+        return plain, sent_ms
+
+    def construct_event(self, raw_body: bytes | str, headers: Mapping[str, str]) -> KeySecureEvent:
+        """Verify, then decode into the typed event for its ``action``.
+
+        Raises ``WebhookVerificationError`` (not authentic: answer 4xx, do not process) or
+        ``WebhookPayloadError`` (authentic but undecodable).
+        """
+        body, timestamp = self._verified(raw_body, headers)
+        action = body.get("action")
+        if not isinstance(action, str) or not action:
+            raise WebhookPayloadError("callback has no action")
+        fields = {"id": body.get("id"), "data": body.get("data"), "timestamp": timestamp}
+        cls = _BY_ACTION.get(action)
+        try:
+            if cls is None:
+                return UnknownEvent.model_validate({**fields, "action": action})
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+            raise WebhookPayloadError(f"{action} callback: invalid field(s): {where}") from None
+
+
+def _timestamp_ms(text: str) -> int:
+    value = text.strip()
+    if not value.isascii() or not value.isdigit():
+        raise WebhookVerificationError("Timestamp header is not a Unix timestamp")
+    number = int(value)
+    # 13 digits is documented for requests; 10-digit seconds accepted (inferred).
+    return number if number >= 10**11 else number * 1000
+
+
+def encode_reply(reply: Mapping[str, Any]) -> bytes:
+    """Compact JSON bytes for a reply dict."""
+    return dumps(reply)

@@ -1,0 +1,169 @@
+"""The KeySecure V1 callback signature (docs: Code Utilities, 10.1 ``SignUtils``).
+
+Documented (Java): a ``TreeMap`` (code-point order, case-sensitive) of ``appId``, the
+``Timestamp`` header as ``timestamp``, and every top-level field of the body's ``data``
+(``id`` and ``action`` are NOT signed). Null values are skipped, empty strings kept
+(``k=``). Strings are used as-is, every other value as fastjson ``toJSONString``. Pairs
+are joined ``k=v&k=v``; the signature is lowercase hex HMAC-SHA256 keyed with the secret.
+
+Rendering details that follow from the Java but are not spelled out (*inferred*):
+numbers keep the exact text they had in the body (``1.50`` stays ``1.50``; a
+``Decimal`` renders like Java's ``BigDecimal.toString``), booleans are ``true``/``false``,
+nested objects and arrays are compact JSON in body order without escaping non-ASCII, and
+``null`` members of nested objects are dropped (fastjson's default). Nested key order is
+the weakest point of the scheme (it depends on the sender's JSON library); the callbacks
+seen so far are flat apart from ``merchant_info``/``fee_detail``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "JsonNumber",
+    "base_string",
+    "loads_preserving_numbers",
+    "render_value",
+    "sign_v1",
+    "signature_matches",
+    "to_plain",
+]
+
+_escape = json.encoder.py_encode_basestring  # '"', '\\' and control characters only
+
+
+class JsonNumber:
+    """A JSON number token kept as the exact text of the body."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def value(self) -> int | Decimal:
+        """``int`` for integers, ``Decimal`` otherwise (money never becomes a float)."""
+        if any(c in self.text for c in ".eE"):
+            return Decimal(self.text)
+        return int(self.text)
+
+    def __repr__(self) -> str:
+        return f"JsonNumber({self.text})"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads_preserving_numbers(raw: bytes | str) -> Any:
+    """Decode JSON keeping each number as a ``JsonNumber`` (its original text)."""
+    return json.loads(
+        raw, parse_float=JsonNumber, parse_int=JsonNumber, parse_constant=_reject_constant
+    )
+
+
+def to_plain(value: Any) -> Any:
+    """Replace every ``JsonNumber`` by ``int``/``Decimal``, recursively."""
+    if isinstance(value, JsonNumber):
+        return value.value()
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def _compact(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_escape(value))
+    elif isinstance(value, JsonNumber):
+        out.append(value.text)
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, Decimal):
+        out.append(str(value))
+    elif isinstance(value, float):
+        raise TypeError("float values cannot be signed exactly; use Decimal")
+    elif isinstance(value, Mapping):
+        out.append("{")
+        first = True
+        for k, v in value.items():
+            if v is None:
+                continue
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_escape(str(k)))
+            out.append(":")
+            _compact(v, out)
+        out.append("}")
+    elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _compact(item, out)
+        out.append("]")
+    else:
+        raise TypeError(f"cannot render {type(value).__name__} in a V1 signature")
+
+
+def render_value(value: Any) -> str | None:
+    """One ``data`` value as it appears in the base string; ``None`` means skipped."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    out: list[str] = []
+    _compact(value, out)
+    return "".join(out)
+
+
+def base_string(app_id: str, timestamp: str, data: Mapping[str, Any] | None) -> str:
+    """The V1 string to sign: sorted ``k=v`` pairs joined with ``&``."""
+    params: dict[str, str] = {}
+    for key, value in (data or {}).items():
+        rendered = render_value(value)
+        if rendered is not None:
+            params[str(key)] = rendered
+    # The Java puts appId/timestamp first and then putAll(data), so a non-null data
+    # field with either name wins: mirror that exactly.
+    params.setdefault("appId", app_id)
+    params.setdefault("timestamp", timestamp)
+    return "&".join(f"{k}={params[k]}" for k in sorted(params))
+
+
+def sign_v1(
+    secret: str | bytes, app_id: str, timestamp: str, data: Mapping[str, Any] | None
+) -> str:
+    """Lowercase hex HMAC-SHA256 of the V1 base string."""
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    message = base_string(app_id, timestamp, data).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def signature_matches(
+    secrets: Iterable[str | bytes], app_id: str, timestamp: str, data: Any, signature: str
+) -> bool:
+    """True if ``signature`` matches for any secret; each compare is constant-time and
+    every secret is tried (no early exit). Hex is compared case-insensitively."""
+    given = signature.strip().lower()
+    if not given.isascii():
+        return False
+    message = base_string(app_id, timestamp, data).encode("utf-8")
+    ok = False
+    for secret in secrets:
+        key = secret.encode("utf-8") if isinstance(secret, str) else secret
+        expected = hmac.new(key, message, hashlib.sha256).hexdigest()
+        ok |= hmac.compare_digest(expected.encode("ascii"), given.encode("ascii"))
+    return ok

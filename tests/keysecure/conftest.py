@@ -1,0 +1,105 @@
+"""Fixtures for the KeySecure tests. Every credential here is obviously fake."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import httpx
+import pytest
+import respx
+
+import lemft_async.keysecure._transport as transport_module
+from lemft_async.keysecure import AsyncKeySecure
+from lemft_async.keysecure.sandbox import KeySecureSandbox
+
+API_KEY = "test-api-key-not-real"
+API_SECRET = "test-secret-not-real"
+BASE = "https://sandbox-openplatform.keysecure.io"
+TOKEN_PATH = "/open-api/v1/merchant/token"
+SECRETS = (API_KEY, API_SECRET)
+
+
+def envelope(
+    data: Any = None,
+    *,
+    code: int = 0,
+    msg: str = "Success",
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """A KeySecure ``{"code","msg","data"}`` answer (data must be plain JSON)."""
+    payload: dict[str, Any] = {"code": code, "msg": msg}
+    if code == 0:
+        payload["data"] = data
+    return httpx.Response(
+        status,
+        content=json.dumps(payload).encode(),
+        headers={"content-type": "application/json", **(headers or {})},
+    )
+
+
+def token_response(value: str = "tok-1", expired_time: Any = 4_102_444_800_000) -> httpx.Response:
+    """Get Token's answer (default expiry: 2100-01-01 in epoch ms)."""
+    return envelope({"access_token": value, "expired_time": expired_time})
+
+
+def make_client(**options: Any) -> AsyncKeySecure:
+    settings: dict[str, Any] = {"api_key": API_KEY, "api_secret": API_SECRET}
+    settings.update(options)
+    return AsyncKeySecure(**settings)
+
+
+def assert_no_secret(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text
+
+
+async def run_all(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    """Run the calls concurrently; each slot holds the result or the exception raised."""
+    results: list[Any] = [None] * len(calls)
+
+    async def one(i: int, call: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            results[i] = await call()
+        except Exception as exc:
+            results[i] = exc
+
+    async with anyio.create_task_group() as tg:
+        for i, call in enumerate(calls):
+            tg.start_soon(one, i, call)
+    return results
+
+
+@pytest.fixture
+def api() -> Iterator[Any]:
+    """A respx router for the KeySecure sandbox host; unmatched requests fail the test."""
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Patch the transport's backoff sleep (yielding once); returns the requested delays."""
+    seen: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        seen.append(seconds)
+        await anyio.lowlevel.checkpoint()
+
+    monkeypatch.setattr(transport_module, "_sleep", fake_sleep)
+    return seen
+
+
+@pytest.fixture
+def sandbox() -> KeySecureSandbox:
+    return KeySecureSandbox(api_key=API_KEY, api_secret=API_SECRET, token_lifetime=3600)
+
+
+@pytest.fixture
+async def ks(sandbox: KeySecureSandbox) -> AsyncIterator[AsyncKeySecure]:
+    async with sandbox.client() as client:
+        yield client
