@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .resources.payees import AsyncPayees
     from .resources.payments import AsyncPayments
     from .resources.wallets import AsyncWallets
+    from .webhooks._client_ns import AsyncWebhooks
 
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncLemft"]
 
@@ -241,6 +242,13 @@ class AsyncLemft:
         from .resources.payments import AsyncPayments
 
         return AsyncPayments(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        """Verify and decode notifications with this client's ``api_key``."""
+        from .webhooks._client_ns import AsyncWebhooks
+
+        return AsyncWebhooks(self)
 
     # -- sending ---------------------------------------------------------------------------
 

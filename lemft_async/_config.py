@@ -94,14 +94,23 @@ def resolve_base_url(
                 f"environment must be one of {sorted(ENVIRONMENTS)}, got {environment!r}"
             )
         return ENVIRONMENTS[environment]
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError("base_url must not carry credentials, a query or a fragment")
-    if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
+    # Error messages never echo the URL: it may carry credentials (user:password@).
+    try:
+        parts = urlsplit(base_url)
+        hostname = parts.hostname
+    except ValueError:
+        raise ValueError("base_url is not a valid URL") from None
+    if parts.username or parts.password:
+        raise ValueError("base_url must not carry credentials (user:password@)")
+    if parts.scheme not in ("http", "https") or not hostname:
         raise ValueError(
-            f"refusing plain http to non-loopback host {parts.hostname!r}: signatures and "
+            f"base_url must be an http(s) URL with a host (got scheme {parts.scheme!r})"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError("base_url must not carry a query or a fragment")
+    if parts.scheme == "http" and not allow_insecure and not _is_loopback(hostname):
+        raise ValueError(
+            f"refusing plain http to non-loopback host {hostname!r}: signatures and "
             "card data would travel unencrypted. Use https, or pass allow_insecure=True."
         )
     return base_url.rstrip("/")

@@ -78,6 +78,11 @@ def dumps(value: Any) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+# Built once: json.loads(..., parse_float=...) would build a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def loads(data: bytes | str) -> Any:
     """Decode JSON with numbers that have a fraction or exponent as ``Decimal``."""
-    return json.loads(data, parse_float=Decimal)
+    text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    return _DECODER.decode(text)

@@ -13,7 +13,14 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from ._logging import mask_card_no
 
@@ -31,6 +38,12 @@ def _parse_datetime(value: Any) -> Any:
         text = value.strip()
         if not text:
             return None
+        if len(text) == 19 and text[10] == " ":
+            # Fast path for the documented canonical form "YYYY-MM-DD HH:MM:SS".
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                pass
         for fmt in _DATETIME_FORMATS:
             try:
                 return datetime.strptime(text, fmt)
@@ -78,13 +91,22 @@ def _known_member(enum_cls: type[enum.IntEnum]) -> Any:
     return convert
 
 
-def enum_value(enum_cls: type[enum.IntEnum]) -> BeforeValidator:
+def enum_value(enum_cls: type[enum.IntEnum]) -> WrapValidator:
     """Validator for ``Annotated[MyEnum | int | None, enum_value(MyEnum)]``.
 
     Known values become members (which still compare equal to their int); values the
     server added after this SDK was written are kept as plain ``int`` instead of failing.
     """
-    return BeforeValidator(_known_member(enum_cls))
+    convert = _known_member(enum_cls)
+
+    def keep(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        value = convert(value)
+        try:
+            return handler(value)
+        except ValidationError:
+            return value  # e.g. a text status: kept as sent rather than failing the answer
+
+    return WrapValidator(keep)
 
 
 class LemftModel(BaseModel):
@@ -96,6 +118,8 @@ class LemftModel(BaseModel):
         protected_namespaces=(),
         arbitrary_types_allowed=False,
         frozen=False,
+        # Validation errors never echo input values: they could be card data.
+        hide_input_in_errors=True,
     )
 
     _masked_fields: ClassVar[frozenset[str]] = frozenset({"card_no", "cvv", "pin"})

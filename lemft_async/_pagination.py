@@ -75,7 +75,9 @@ class AsyncPage(Generic[T]):
         return cls(
             items=[parse(item) for item in extract_items(data, list_key)],
             total=_int_or_none(meta.get("total")),
-            page_no=_int_or_none(meta.get("page_no")) or requested_page_no,
+            # The page asked for, not the echo: a server that ignores page_no must not make
+            # next_page() re-request the same page for ever (the echo stays in ``raw``).
+            page_no=requested_page_no,
             page_size=_int_or_none(meta.get("page_size")) or requested_page_size,
             raw=data,
             fetch=fetch,

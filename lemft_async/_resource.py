@@ -8,8 +8,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from ._errors import APIResponseValidationError
 from ._pagination import AsyncPage, AsyncPaginator, extract_items
 
 if TYPE_CHECKING:
@@ -155,7 +156,21 @@ class AsyncAPIResource:
     ) -> M:
         data = await self._call_raw(method, params, extra_body=extra_body)
         data = unwrap(data, wrapper)
-        return cast_to.model_validate(data if isinstance(data, dict) else {})
+        return self._validate(method, cast_to, data if isinstance(data, dict) else {})
+
+    def _validate(self, method: str, cast_to: type[M], data: Any) -> M:
+        """Decode an answer; one that does not fit is a LemftError naming fields, not values."""
+        operation = f"{self._namespace}.{method}"
+        try:
+            return cast_to.model_validate(data)
+        except ValidationError as exc:
+            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+            raise APIResponseValidationError(
+                None,
+                f"answer of {operation} does not fit {cast_to.__name__} (fields: {fields})",
+                None,
+                self._client._endpoint(operation).path,
+            ) from None
 
     async def _call_items(
         self,
@@ -172,7 +187,7 @@ class AsyncAPIResource:
             items = data
         else:
             items = extract_items(data, self._client._endpoint(operation).list_key)
-        return [item_type.model_validate(item) for item in items]
+        return [self._validate(method, item_type, item) for item in items]
 
     async def _call_raw(
         self,
@@ -208,7 +223,7 @@ class AsyncAPIResource:
             return AsyncPage.from_data(
                 data,
                 list_key=list_key,
-                parse=item_type.model_validate,
+                parse=lambda item: self._validate(method, item_type, item),
                 requested_page_no=number,
                 requested_page_size=page_size,
                 fetch=fetch,

@@ -10,7 +10,6 @@ hex compares case-insensitively.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from collections.abc import Iterable
 from typing import Literal
@@ -32,13 +31,14 @@ def compute_signature(
     encoding: SignatureEncoding = "hex",
 ) -> str:
     """HMAC-SHA256 of ``body + timestamp`` keyed with ``api_key``, lowercase hex by default."""
-    digest = hmac.new(_as_bytes(api_key), body + str(timestamp).encode("ascii"), hashlib.sha256)
+    # One-shot hmac.digest: about twice as fast as hmac.new(...) for small messages.
+    digest = hmac.digest(_as_bytes(api_key), body + str(timestamp).encode("ascii"), "sha256")
     if encoding == "hex":
-        return digest.hexdigest()
+        return digest.hex()
     if encoding == "HEX":
-        return digest.hexdigest().upper()
+        return digest.hex().upper()
     if encoding == "base64":
-        return base64.b64encode(digest.digest()).decode("ascii")
+        return base64.b64encode(digest).decode("ascii")
     raise ValueError(f"signature encoding must be one of {SIGNATURE_ENCODINGS}, got {encoding!r}")
 
 

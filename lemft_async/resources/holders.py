@@ -14,6 +14,7 @@ __all__ = ["AsyncHolders"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIGITS = re.compile(r"^\+?[0-9]{4,20}$")
+_CALLING_CODE = re.compile(r"^\+?[0-9]{1,4}$")  # E.164 country code, or +1684 style
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -26,7 +27,8 @@ def _holder_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         text = check_text(name, value, max_length=255)
         if name == "email" and not _EMAIL.match(text):
             raise ValueError(f"email does not look like an email address: {text!r}")
-        if name in ("mobile", "mobile_prefix") and not _DIGITS.match(text.replace(" ", "")):
+        pattern = _CALLING_CODE if name == "mobile_prefix" else _DIGITS
+        if name in ("mobile", "mobile_prefix") and not pattern.match(text.replace(" ", "")):
             raise ValueError(f"{name} must be digits (optionally a leading '+'), got {text!r}")
         if name == "birthday" and not _DATE.match(text):
             raise ValueError(f"birthday must be 'YYYY-MM-DD', got {text!r}")
