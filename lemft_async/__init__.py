@@ -24,6 +24,7 @@ from ._pagination import AsyncPage, AsyncPaginator
 from ._retry import RetryPolicy
 from ._version import __version__
 from .gates._redis_errors import GateError, GateTimeoutError, GateUnavailableError
+from .resources._bulk import BulkOutcome, BulkProgress
 
 __all__ = [
     "ENDPOINTS",
@@ -35,6 +36,8 @@ __all__ = [
     "AsyncLemft",
     "AsyncPage",
     "AsyncPaginator",
+    "BulkOutcome",
+    "BulkProgress",
     "Endpoint",
     "Gate",
     "GateError",

@@ -10,7 +10,14 @@ from __future__ import annotations
 import logging
 import os
 
-__all__ = ["logger", "mask_card_no", "setup_from_env"]
+__all__ = ["PAN_FIELDS", "SECRET_FIELDS", "logger", "mask_card_no", "setup_from_env"]
+
+# Field names masked in every model repr, whatever model they appear in (also as unknown
+# extra fields): card numbers show first 6 / last 4, the rest is hidden entirely.
+PAN_FIELDS = frozenset({"card_no", "card_number", "cardno", "pan"})
+SECRET_FIELDS = frozenset(
+    {"cvv", "cvv2", "cvc", "cvc2", "pin", "pin_code", "password", "api_key", "api_secret", "secret"}
+)
 
 logger = logging.getLogger("lemft_async")
 

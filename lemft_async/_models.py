@@ -22,7 +22,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from ._logging import mask_card_no
+from ._logging import PAN_FIELDS, SECRET_FIELDS, mask_card_no
 
 __all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value"]
 
@@ -126,9 +126,12 @@ class LemftModel(BaseModel):
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
-            if name in ("card_no", "pan") and value:
+            key = (name or "").lower()
+            if not value:
+                yield name, value
+            elif key in PAN_FIELDS:
                 yield name, mask_card_no(value)
-            elif name in self._masked_fields and value:
+            elif key in SECRET_FIELDS or key in self._masked_fields:
                 yield name, "***"
             else:
                 yield name, value

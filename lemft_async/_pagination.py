@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from typing import Any, Generic, TypeVar
 
+from ._logging import logger
+
 __all__ = ["AsyncPage", "AsyncPaginator", "extract_items"]
 
 T = TypeVar("T")
@@ -124,13 +126,9 @@ class AsyncPaginator(Generic[T]):
         return self._iterate()
 
     async def _iterate(self) -> AsyncIterator[T]:
-        page = await self._fetch(self._page_no)
-        while True:
+        async for page in self.iter_pages():
             for item in page.items:
                 yield item
-            if not page.has_next_page():
-                return
-            page = await page.next_page()
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         """Every page, starting from the requested one."""
@@ -139,4 +137,12 @@ class AsyncPaginator(Generic[T]):
             yield page
             if not page.has_next_page():
                 return
-            page = await page.next_page()
+            following = await page.next_page()
+            if following.items == page.items:
+                # A server that ignores page_no (and sends no total) would repeat one page
+                # for ever; stop rather than loop.
+                logger.warning(
+                    "page %d repeated page %d; stopping pagination", following.page_no, page.page_no
+                )
+                return
+            page = following

@@ -39,7 +39,15 @@ def build_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     if extra_body:
         clash = sorted(set(extra_body) & set(body))
         if clash:
-            raise ValueError(f"extra_body repeats parameter(s) already given: {', '.join(clash)}")
+            hint = (
+                " (out_order_id is always set: pass out_order_id= instead; one is generated "
+                "when omitted)"
+                if "out_order_id" in clash
+                else ""
+            )
+            raise ValueError(
+                f"extra_body repeats parameter(s) already given: {', '.join(clash)}{hint}"
+            )
         body.update(extra_body)
     return body
 
@@ -52,6 +60,10 @@ def check_id(name: str, value: object) -> str:
     if not text.strip():
         raise ValueError(f"{name} must not be empty")
     return text
+
+
+_MAX_AMOUNT = Decimal(10) ** 15
+_MAX_DECIMALS = 8
 
 
 def check_money(name: str, value: object, *, allow_zero: bool = False) -> Decimal:
@@ -72,6 +84,11 @@ def check_money(name: str, value: object, *, allow_zero: bool = False) -> Decima
         raise TypeError(f"{name} must be a Decimal, int or str, got {type(value).__name__}")
     if not amount.is_finite():
         raise ValueError(f"{name} must be finite")
+    if abs(amount) >= _MAX_AMOUNT:
+        raise ValueError(f"{name} is implausibly large (>= 10^15)")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -_MAX_DECIMALS:
+        raise ValueError(f"{name} has more than {_MAX_DECIMALS} decimal places")
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {amount}")
     return amount

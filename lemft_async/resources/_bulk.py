@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
+from .._logging import logger
+
 __all__ = ["BulkOutcome", "BulkProgress", "run_bulk"]
 
 T = TypeVar("T")
@@ -73,9 +75,14 @@ async def run_bulk(
             progress = BulkProgress(
                 counts["done"], len(outcomes), counts["ok"], counts["done"] - counts["ok"], outcome
             )
-            maybe = on_progress(progress)
-            if inspect.isawaitable(maybe):
-                await maybe
+            try:
+                maybe = on_progress(progress)
+                if inspect.isawaitable(maybe):
+                    await maybe
+            except Exception as exc:
+                # A broken progress callback must not cancel in-flight orders and lose the
+                # outcomes needed to reconcile them.
+                logger.warning("on_progress raised %s; ignored", type(exc).__name__)
 
     async with anyio.create_task_group() as tg:
         for outcome in outcomes:
