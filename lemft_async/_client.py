@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Mapping
 from functools import cached_property
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from ._config import Credentials, env_settings, resolve_base_url
 from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
@@ -17,7 +16,6 @@ from ._logging import setup_from_env
 from ._retry import RetryPolicy
 from ._signing import SIGNATURE_ENCODINGS, SignatureEncoding
 from ._transport import Transport
-from ._version import __version__
 
 if TYPE_CHECKING:
     from .resources.bins import AsyncBins
@@ -32,36 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncLemft"]
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=40)
 
-_NOT_GIVEN: Any = object()
-
-
-def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    if isinstance(value, httpx.Timeout):
-        return value
-    if value is None:
-        raise TypeError("timeout=None would wait forever; pass seconds (e.g. 30.0)")
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
-    return httpx.Timeout(float(value), connect=min(float(value), 10.0))
-
-
-def _max_retries(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {value!r}")
-    return value
-
-
-def _user_agent() -> str:
-    return (
-        f"lemft-async/{__version__} (python {platform.python_version()}; httpx {httpx.__version__})"
-    )
-
-
-class AsyncLemft:
+class AsyncLemft(BaseClient):
     """Async client for the LEMFT OPEN-API.
 
     >>> client = AsyncLemft(customer_id=10001004, app_id=100006, key="...", api_key="...",
@@ -72,6 +42,8 @@ class AsyncLemft:
     Every call is signed, queued behind other calls to the same endpoint (the server
     allows one at a time), and retried only where that cannot move money twice.
     """
+
+    _client_name = "AsyncLemft"
 
     def __init__(
         self,
@@ -105,13 +77,9 @@ class AsyncLemft:
             )
         if gate is not None and not callable(getattr(gate, "hold", None)):
             raise TypeError("gate must provide hold(key) -> async context manager")
-        self._timeout = _timeout(timeout)
-        self._max_retries = _max_retries(max_retries)
+        self._set_options(timeout, max_retries)
         self._endpoints = resolve_paths(path_overrides)
-        self._owns_http = http_client is None
-        http = http_client or httpx.AsyncClient(
-            timeout=self._timeout, limits=DEFAULT_LIMITS, follow_redirects=False
-        )
+        http = self._open_http(http_client)
         self._transport = Transport(
             http=http,
             base_url=resolve_base_url(environment, base_url, allow_insecure=allow_insecure),
@@ -119,9 +87,8 @@ class AsyncLemft:
             gate=gate if gate is not None else default_gate(),
             retry_policy=retry_policy or RetryPolicy(),
             signature_encoding=signature_encoding,
-            user_agent=_user_agent(),
+            user_agent=user_agent(),
         )
-        self._closed = False
 
     # -- construction helpers ------------------------------------------------------------
 
@@ -136,32 +103,6 @@ class AsyncLemft:
         settings.update(overrides)
         return cls(**settings)
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-    ) -> AsyncLemft:
-        """A copy with other defaults, sharing the connection pool, gate and clock.
-
-        Cheap (no new connections); closing the copy does not close the shared pool.
-        """
-        clone = object.__new__(type(self))
-        clone.__dict__.update(
-            {
-                k: v
-                for k, v in self.__dict__.items()
-                if not isinstance(getattr(type(self), k, None), cached_property)
-            }
-        )
-        clone._owns_http = False
-        clone._closed = False
-        if timeout is not _NOT_GIVEN:
-            clone._timeout = _timeout(timeout)
-        if max_retries is not _NOT_GIVEN:
-            clone._max_retries = _max_retries(max_retries)
-        return clone
-
     # -- properties -------------------------------------------------------------------------
 
     @property
@@ -175,14 +116,6 @@ class AsyncLemft:
     @property
     def app_id(self) -> int:
         return self._transport.credentials.app_id
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._max_retries
 
     @property
     def gate(self) -> Gate:
@@ -271,8 +204,7 @@ class AsyncLemft:
         operation: str | None,
         traceid: str | None = None,
     ) -> Any:
-        if self._closed:
-            raise RuntimeError("this AsyncLemft client is closed")
+        self._check_open()
         return await self._transport.call(
             path,
             params,
@@ -310,25 +242,6 @@ class AsyncLemft:
         return await self._send(
             path, dict(body or {}), kind=kind, operation=operation, traceid=traceid
         )
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    async def aclose(self) -> None:
-        """Close the connection pool (only if this client created it)."""
-        self._closed = True
-        if self._owns_http:
-            await self._transport.http.aclose()
-
-    async def __aenter__(self) -> AsyncLemft:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return (

@@ -78,22 +78,35 @@ def _is_loopback(host: str) -> bool:
 
 
 def resolve_base_url(
-    environment: str | None, base_url: str | None, *, allow_insecure: bool = False
+    environment: str | None,
+    base_url: str | None,
+    *,
+    allow_insecure: bool = False,
+    environments: Mapping[str, str] = ENVIRONMENTS,
+    default_environment: str | None = None,
+    exposed: str = "signatures and card data",
 ) -> str:
-    """Pick the base URL; refuse ambiguity and plain http to anything but loopback."""
+    """Pick the base URL; refuse ambiguity and plain http to anything but loopback.
+
+    ``environments`` names the API's hosts (LEMFT's by default) and ``default_environment``
+    is used when neither argument is given (LEMFT has none: a target must be chosen).
+    ``exposed`` says what plain http would put on the wire, for the refusal message.
+    """
     if environment is not None and base_url is not None:
         raise ValueError("pass either environment= or base_url=, not both (ambiguous target host)")
     if base_url is None:
+        if environment is None:
+            environment = default_environment
         if environment is None:
             raise ValueError(
                 "no target: pass environment='sandbox' or environment='production', "
                 "or base_url='https://...'"
             )
-        if environment not in ENVIRONMENTS:
+        if environment not in environments:
             raise ValueError(
-                f"environment must be one of {sorted(ENVIRONMENTS)}, got {environment!r}"
+                f"environment must be one of {sorted(environments)}, got {environment!r}"
             )
-        return ENVIRONMENTS[environment]
+        return environments[environment]
     # Error messages never echo the URL: it may carry credentials (user:password@).
     try:
         parts = urlsplit(base_url)
@@ -110,8 +123,8 @@ def resolve_base_url(
         raise ValueError("base_url must not carry a query or a fragment")
     if parts.scheme == "http" and not allow_insecure and not _is_loopback(hostname):
         raise ValueError(
-            f"refusing plain http to non-loopback host {hostname!r}: signatures and "
-            "card data would travel unencrypted. Use https, or pass allow_insecure=True."
+            f"refusing plain http to non-loopback host {hostname!r}: {exposed} "
+            "would travel unencrypted. Use https, or pass allow_insecure=True."
         )
     return base_url.rstrip("/")
 

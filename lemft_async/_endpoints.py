@@ -15,13 +15,19 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = ["ENDPOINTS", "Endpoint", "OperationKind", "resolve_paths"]
 
 OperationKind = Literal["read", "write"]
 
 _PREFIX = "/v1/openApi/"
+
+# Any API's endpoint dataclass (it needs a ``path`` field for the overrides).
+E = TypeVar("E", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -179,20 +185,36 @@ ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType({e.name: e for e in _ALL})
 assert len(ENDPOINTS) == len(_ALL) == 39, "duplicate or missing operation in the catalogue"
 
 
-def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]:
-    """The catalogue with ``path_overrides`` applied; rejects unknown names and bad paths."""
-    table = dict(ENDPOINTS)
+@overload
+def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]: ...
+@overload
+def resolve_paths(
+    overrides: Mapping[str, str] | None, *, table: Mapping[str, E], example: str
+) -> dict[str, E]: ...
+
+
+def resolve_paths(
+    overrides: Mapping[str, str] | None,
+    *,
+    table: Mapping[str, Any] = ENDPOINTS,
+    example: str = "/v1/openApi/...",
+) -> dict[str, Any]:
+    """``table`` (the LEMFT catalogue by default) with ``path_overrides`` applied.
+
+    Unknown operation names and anything but an absolute path (no query, no fragment) are
+    refused; ``example`` shows the API's path style in that message.
+    """
+    resolved = dict(table)
     for name, path in (overrides or {}).items():
-        if name not in table:
-            known = ", ".join(sorted(table))
+        if name not in resolved:
+            known = ", ".join(sorted(resolved))
             raise ValueError(
                 f"path_overrides: unknown operation {name!r}; known operations: {known}"
             )
         if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
             raise ValueError(
-                f"path_overrides[{name!r}] must be an absolute path such as '/v1/openApi/...', "
+                f"path_overrides[{name!r}] must be an absolute path such as {example!r}, "
                 f"got {path!r}"
             )
-        ep = table[name]
-        table[name] = dataclasses.replace(ep, path=path)
-    return table
+        resolved[name] = dataclasses.replace(resolved[name], path=path)
+    return resolved

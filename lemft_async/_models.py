@@ -8,7 +8,7 @@ values are kept as plain ints, ``""`` dates become ``None`` and unparseable date
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
@@ -24,33 +24,55 @@ from pydantic import (
 
 from ._logging import PAN_FIELDS, SECRET_FIELDS, mask_card_no
 
-__all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value"]
+__all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value", "lenient_time"]
 
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 
 
-def _parse_datetime(value: Any) -> Any:
+def lenient_time(
+    from_text: Callable[[str], Any], from_int: Callable[[int], Any] | None = None
+) -> Callable[[Any], Any]:
+    """A before-validator for a time field that never fails an answer.
+
+    ``None`` and datetimes pass; blank text is ``None``; other text goes (stripped) to
+    ``from_text``, and is kept as sent when that returns ``None``; ints go to ``from_int``
+    when given; anything else is kept as text.
+    """
+
+    def parse(value: Any) -> Any:
+        if value is None or isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            parsed = from_text(text)
+            return value if parsed is None else parsed
+        if from_int is not None and isinstance(value, int) and not isinstance(value, bool):
+            return from_int(value)
+        return str(value)
+
+    return parse
+
+
+def _datetime_from_text(text: str) -> datetime | None:
     # The docs write "YYYY-MM-DD HH:MM:SS" with no zone; the zone is not stated, so the
-    # result stays naive rather than guessing. Anything else is kept as the server sent it.
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        if len(text) == 19 and text[10] == " ":
-            # Fast path for the documented canonical form "YYYY-MM-DD HH:MM:SS".
-            try:
-                return datetime.fromisoformat(text)
-            except ValueError:
-                pass
-        for fmt in _DATETIME_FORMATS:
-            try:
-                return datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-        return value
-    return str(value)
+    # result stays naive rather than guessing.
+    if len(text) == 19 and text[10] == " ":
+        # Fast path for the documented canonical form "YYYY-MM-DD HH:MM:SS".
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+_parse_datetime = lenient_time(_datetime_from_text)
 
 
 LemftDateTime = Annotated[datetime | str | None, BeforeValidator(_parse_datetime)]

@@ -6,14 +6,15 @@ LEMFT lists take ``page_no`` / ``page_size`` and answer ``total``, ``page_no``,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from ._logging import logger
 
-__all__ = ["AsyncPage", "AsyncPaginator", "extract_items"]
+__all__ = ["AsyncPage", "AsyncPaginator", "BasePage", "BasePaginator", "extract_items"]
 
 T = TypeVar("T")
+P = TypeVar("P", bound="BasePage[Any]")
 
 PageFetcher = Callable[[int], Awaitable["AsyncPage[T]"]]
 
@@ -40,10 +41,16 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class AsyncPage(Generic[T]):
-    """One page of a list. ``items`` are typed models; ``raw`` is the decoded ``data``."""
+class BasePage(Generic[T]):
+    """One page of a page-numbered list; each API adds how it reads its answer.
+
+    Without a ``total`` a page is taken to have a successor when it came back full.
+    """
 
     __slots__ = ("_fetch", "items", "page_no", "page_size", "raw", "total")
+
+    first_page_no: ClassVar[int] = 1
+    """The number of the first page (the ``total`` check counts the pages before this one)."""
 
     def __init__(
         self,
@@ -53,7 +60,7 @@ class AsyncPage(Generic[T]):
         page_no: int,
         page_size: int,
         raw: Any,
-        fetch: PageFetcher[T],
+        fetch: Callable[[int], Awaitable[BasePage[T]]],
     ) -> None:
         self.items: list[T] = list(items)
         self.total = total
@@ -61,6 +68,31 @@ class AsyncPage(Generic[T]):
         self.page_size = page_size
         self.raw = raw
         self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        if not self.items:
+            return False
+        if self.total is not None:
+            return (self.page_no - self.first_page_no + 1) * self.page_size < self.total
+        return len(self.items) >= self.page_size
+
+    async def next_page(self: P) -> P:
+        if not self.has_next_page():
+            raise RuntimeError("no next page: check has_next_page() first")
+        # The fetcher builds pages of this same class.
+        return cast(P, await self._fetch(self.page_no + 1))
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class AsyncPage(BasePage[T]):
+    """One page of a list. ``items`` are typed models; ``raw`` is the decoded ``data``."""
+
+    __slots__ = ()
 
     @classmethod
     def from_data(
@@ -85,24 +117,6 @@ class AsyncPage(Generic[T]):
             fetch=fetch,
         )
 
-    def has_next_page(self) -> bool:
-        if not self.items:
-            return False
-        if self.total is not None:
-            return self.page_no * self.page_size < self.total
-        return len(self.items) >= self.page_size
-
-    async def next_page(self) -> AsyncPage[T]:
-        if not self.has_next_page():
-            raise RuntimeError("no next page: check has_next_page() first")
-        return await self._fetch(self.page_no + 1)
-
-    def __iter__(self) -> Any:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
     def __repr__(self) -> str:
         return (
             f"AsyncPage(page_no={self.page_no}, page_size={self.page_size}, "
@@ -110,16 +124,17 @@ class AsyncPage(Generic[T]):
         )
 
 
-class AsyncPaginator(Generic[T]):
-    """What a list method returns: awaitable (first page) and async-iterable (all items)."""
+class BasePaginator(Generic[T, P]):
+    """What a list method returns: awaitable (the requested page) and async-iterable (every
+    item from that page on). A subclass decides what a repeated page means."""
 
     __slots__ = ("_fetch", "_page_no")
 
-    def __init__(self, fetch: PageFetcher[T], page_no: int) -> None:
+    def __init__(self, fetch: Callable[[int], Awaitable[P]], page_no: int) -> None:
         self._fetch = fetch
         self._page_no = page_no
 
-    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+    def __await__(self) -> Generator[Any, None, P]:
         return self._fetch(self._page_no).__await__()
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -130,19 +145,33 @@ class AsyncPaginator(Generic[T]):
             for item in page.items:
                 yield item
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
-        """Every page, starting from the requested one."""
+    async def iter_pages(self) -> AsyncIterator[P]:
+        """Every page, starting from the requested one.
+
+        A server that ignores the page number would hand back the same page for ever;
+        a repeat ends the walk (see ``_on_repeat``).
+        """
         page = await self._fetch(self._page_no)
         while True:
             yield page
             if not page.has_next_page():
                 return
             following = await page.next_page()
-            if following.items == page.items:
-                # A server that ignores page_no (and sends no total) would repeat one page
-                # for ever; stop rather than loop.
-                logger.warning(
-                    "page %d repeated page %d; stopping pagination", following.page_no, page.page_no
-                )
+            if self._is_repeat(page, following):
+                self._on_repeat(page, following)
                 return
             page = following
+
+    def _is_repeat(self, page: P, following: P) -> bool:
+        return bool(following.items == page.items)
+
+    def _on_repeat(self, page: P, following: P) -> None:
+        logger.warning(
+            "page %d repeated page %d; stopping pagination", following.page_no, page.page_no
+        )
+
+
+class AsyncPaginator(BasePaginator[T, AsyncPage[T]]):
+    """What a list method returns: awaitable (first page) and async-iterable (all items)."""
+
+    __slots__ = ()

@@ -20,7 +20,7 @@ import enum
 import random
 from dataclasses import dataclass
 
-__all__ = ["Disposition", "RetryPolicy", "classify"]
+__all__ = ["Disposition", "RetryPolicy", "classify", "classify_http"]
 
 
 class Disposition(enum.Enum):
@@ -57,23 +57,29 @@ class RetryPolicy:
 
 def classify(error: BaseException) -> Disposition:
     """Map one failed attempt to what may be done about it (the table above)."""
-    # Local import keeps this module importable without pulling httpx into type stubs.
-    import httpx
-
-    from ._errors import (
-        APIError,
-        APIResponseValidationError,
-        APIStatusError,
-        ServerError,
-        TimestampError,
-        TooManyRequestsError,
-    )
+    from ._errors import ServerError, TimestampError, TooManyRequestsError
 
     if isinstance(error, TooManyRequestsError):
         return Disposition.RETRY
     if isinstance(error, TimestampError):
         return Disposition.RESYNC_CLOCK
-    if isinstance(error, ServerError | APIResponseValidationError):
+    if isinstance(error, ServerError):
+        return Disposition.RETRY_IF_READ
+    return classify_http(error)
+
+
+def classify_http(error: BaseException) -> Disposition:
+    """The rows every API shares: HTTP statuses, unreadable bodies and transport errors.
+
+    Each API's own table checks its business codes first, then falls back to this; any
+    other business-code error is raised.
+    """
+    # Local import keeps this module importable without pulling httpx into type stubs.
+    import httpx
+
+    from ._errors import APIError, APIResponseValidationError, APIStatusError
+
+    if isinstance(error, APIResponseValidationError):
         return Disposition.RETRY_IF_READ
     if isinstance(error, APIStatusError):
         status = error.status_code or 0
@@ -86,6 +92,9 @@ def classify(error: BaseException) -> Disposition:
         return Disposition.RETRY
     if isinstance(error, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return Disposition.RAISE
+    if isinstance(error, httpx.DecodingError):
+        # The server answered with a body httpx cannot decode: it may have acted.
+        return Disposition.RETRY_IF_READ
     if isinstance(error, httpx.TransportError):
         # Sent (or maybe sent) but no answer: a read timeout, a reset, a closed socket.
         return Disposition.RETRY_IF_READ

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import cached_property
-from types import TracebackType
 from typing import Any
 
 import httpx
 
-from .._client import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from .._base_client import DEFAULT_TIMEOUT, BaseClient, check_timeout, user_agent
+from .._clock import Clock
 from .._logging import setup_from_env
 from .._retry import RetryPolicy
-from .._version import __version__
 from ._accounts import AsyncAccounts
 from ._cardholders import AsyncCardholders
 from ._cards import AsyncCards
 from ._catalog import AsyncBins, AsyncPackages
-from ._clock import Clock
 from ._config import check_header_value, parse_utc_offset, resolve_base_url
 from ._consumptions import AsyncConsumptions
 from ._crypto import Decryptor, Encryptor
@@ -34,22 +31,6 @@ __all__ = ["DEFAULT_MAX_RETRIES", "AsyncKeySecure"]
 
 DEFAULT_MAX_RETRIES = 3
 
-_NOT_GIVEN: Any = object()
-
-
-def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
-    if isinstance(value, httpx.Timeout):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
-    return httpx.Timeout(float(value), connect=min(float(value), 10.0))
-
-
-def _max_retries(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {value!r}")
-    return value
-
 
 def _secret(name: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
@@ -57,7 +38,7 @@ def _secret(name: str, value: object) -> str:
     return value
 
 
-class AsyncKeySecure:
+class AsyncKeySecure(BaseClient):
     """Async client for the KeySecure open platform (card issuing).
 
     >>> async with AsyncKeySecure(api_key="...", api_secret="...") as ks:   # sandbox host
@@ -68,6 +49,15 @@ class AsyncKeySecure:
     concurrent callers and refreshed before it expires or after a 1007; a 1005 re-syncs
     the clock; 1009 is retried with backoff; writes are never re-sent on an unknown outcome.
     """
+
+    _client_name = "AsyncKeySecure"
+
+    @staticmethod
+    def _check_timeout(value: Any) -> httpx.Timeout:
+        # This client has always refused None as a bad value (ValueError), not a bad type.
+        if value is None:
+            raise ValueError("timeout must be a positive number of seconds, got None")
+        return check_timeout(value)
 
     def __init__(
         self,
@@ -106,16 +96,12 @@ class AsyncKeySecure:
         self._timezone = check_header_value("timezone", timezone)
         self._language = check_header_value("language", language)
         self._utc_offset: dt_timezone | None = parse_utc_offset(self._timezone)
-        self._timeout = _timeout(timeout)
-        self._max_retries = _max_retries(max_retries)
+        self._set_options(timeout, max_retries)
         self._endpoints = resolve_paths(path_overrides)
         self._decrypt = decrypt
         self._encrypt = encrypt
         resolved = resolve_base_url(environment, base_url, allow_insecure=allow_insecure)
-        self._owns_http = http_client is None
-        http = http_client or httpx.AsyncClient(
-            timeout=self._timeout, limits=DEFAULT_LIMITS, follow_redirects=False
-        )
+        http = self._open_http(http_client)
         clock_obj = Clock(source=clock) if clock is not None else Clock()
         self._transport = Transport(
             http=http,
@@ -123,10 +109,7 @@ class AsyncKeySecure:
             api_key=api_key,
             timezone=self._timezone,
             language=self._language,
-            user_agent=(
-                f"lemft-async/{__version__} keysecure (python {platform.python_version()}; "
-                f"httpx {httpx.__version__})"
-            ),
+            user_agent=user_agent("keysecure"),
             clock=clock_obj,
             retry_policy=retry_policy or RetryPolicy(),
         )
@@ -139,32 +122,8 @@ class AsyncKeySecure:
             tolerance=callback_tolerance,
             clock=clock_obj.now,
         )
-        self._closed = False
 
-    # -- copies and properties --------------------------------------------------------------
-
-    def with_options(
-        self, *, timeout: float | httpx.Timeout = _NOT_GIVEN, max_retries: int = _NOT_GIVEN
-    ) -> AsyncKeySecure:
-        """A copy with other defaults, sharing the pool, token cache and clock.
-
-        Cheap; closing the copy does not close the shared pool.
-        """
-        clone = object.__new__(type(self))
-        clone.__dict__.update(
-            {
-                k: v
-                for k, v in self.__dict__.items()
-                if not isinstance(getattr(type(self), k, None), cached_property)
-            }
-        )
-        clone._owns_http = False
-        clone._closed = False
-        if timeout is not _NOT_GIVEN:
-            clone._timeout = _timeout(timeout)
-        if max_retries is not _NOT_GIVEN:
-            clone._max_retries = _max_retries(max_retries)
-        return clone
+    # -- properties -------------------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
@@ -177,14 +136,6 @@ class AsyncKeySecure:
     @property
     def language(self) -> str:
         return self._language
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._max_retries
 
     @property
     def endpoints(self) -> Mapping[str, Endpoint]:
@@ -257,10 +208,6 @@ class AsyncKeySecure:
 
     # -- sending ---------------------------------------------------------------------------
 
-    def _check_open(self) -> None:
-        if self._closed:
-            raise RuntimeError("this AsyncKeySecure client is closed")
-
     async def _fetch_token_data(self) -> Any:
         return await self._transport.call(
             self._endpoints["token.get"], max_retries=self._max_retries, timeout=self._timeout
@@ -281,25 +228,6 @@ class AsyncKeySecure:
             max_retries=self._max_retries,
             timeout=self._timeout,
         )
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    async def aclose(self) -> None:
-        """Close the connection pool (only if this client created it)."""
-        self._closed = True
-        if self._owns_http:
-            await self._transport.http.aclose()
-
-    async def __aenter__(self) -> AsyncKeySecure:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"AsyncKeySecure(base_url={self.base_url!r}, api_key=***, api_secret=***)"

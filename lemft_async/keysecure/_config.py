@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from datetime import timedelta, timezone
-from urllib.parse import urlsplit
+
+from .._config import resolve_base_url as _resolve_base_url
 
 __all__ = [
     "ENVIRONMENTS",
@@ -21,15 +21,6 @@ ENVIRONMENTS: Mapping[str, str] = {
 }
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def resolve_base_url(
     environment: str | None, base_url: str | None, *, allow_insecure: bool = False
 ) -> str:
@@ -38,27 +29,17 @@ def resolve_base_url(
     Both at once is ambiguous and refused; plain http is refused for anything but
     loopback unless ``allow_insecure`` (tokens and card data would travel in clear).
     """
-    if environment is not None and base_url is not None:
-        raise ValueError("pass either environment= or base_url=, not both (ambiguous target host)")
-    if base_url is None:
-        env = "sandbox" if environment is None else environment
-        if env not in ENVIRONMENTS:
-            raise ValueError(f"environment must be one of {sorted(ENVIRONMENTS)}, got {env!r}")
-        return ENVIRONMENTS[env]
-    if not isinstance(base_url, str):
+    # After the ambiguity check (made first when both are given), as this client always did.
+    if environment is None and base_url is not None and not isinstance(base_url, str):
         raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
-    parts = urlsplit(base_url)
-    # Never echo the URL: it may carry a password in its userinfo.
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValueError("base_url must not carry credentials, a query or a fragment")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("base_url must be an http(s) URL with a host")
-    if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f"refusing plain http to non-loopback host {parts.hostname!r}: the Access-Token "
-            "and card data would travel unencrypted. Use https, or pass allow_insecure=True."
-        )
-    return base_url.rstrip("/")
+    return _resolve_base_url(
+        environment,
+        base_url,
+        allow_insecure=allow_insecure,
+        environments=ENVIRONMENTS,
+        default_environment="sandbox",
+        exposed="the Access-Token and card data",
+    )
 
 
 def check_header_value(name: str, value: object) -> str:

@@ -9,10 +9,11 @@ walks every item of every page.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from .._errors import APIResponseValidationError
+from .._pagination import BasePage, BasePaginator
 
 __all__ = ["KeySecurePage", "KeySecurePaginator"]
 
@@ -30,20 +31,32 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class KeySecurePage(Generic[T]):
-    """One page. ``items`` are typed models; ``raw`` is the decoded ``data``."""
+class KeySecurePage(BasePage[T]):
+    """One page. ``items`` are typed models; ``raw`` is the decoded ``data``.
 
-    __slots__ = ("_fetch", "items", "page", "raw", "size", "total")
+    ``page`` and ``size`` are KeySecure's names for ``page_no`` and ``page_size``.
+    """
+
+    __slots__ = ()
+
+    first_page_no = 0
 
     def __init__(
         self, *, items: list[T], page: int, size: int, total: int | None, raw: Any, fetch: Fetch[T]
     ) -> None:
-        self.items = items
-        self.page = page
-        self.size = size
-        self.total = total
-        self.raw = raw
-        self._fetch = fetch
+        super().__init__(
+            items=items, total=total, page_no=page, page_size=size, raw=raw, fetch=fetch
+        )
+
+    @property
+    def page(self) -> int:
+        """This page's number (from 0)."""
+        return self.page_no
+
+    @property
+    def size(self) -> int:
+        """The page size asked for."""
+        return self.page_size
 
     @classmethod
     def from_data(
@@ -61,24 +74,6 @@ class KeySecurePage(Generic[T]):
             fetch=fetch,
         )
 
-    def has_next_page(self) -> bool:
-        if not self.items:
-            return False
-        if self.total is not None:
-            return (self.page + 1) * self.size < self.total
-        return len(self.items) >= self.size
-
-    async def next_page(self) -> KeySecurePage[T]:
-        if not self.has_next_page():
-            raise RuntimeError("no next page: check has_next_page() first")
-        return await self._fetch(self.page + 1)
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
     def __repr__(self) -> str:
         return (
             f"KeySecurePage(page={self.page}, size={self.size}, total={self.total}, "
@@ -86,44 +81,23 @@ class KeySecurePage(Generic[T]):
         )
 
 
-class KeySecurePaginator(Generic[T]):
+class KeySecurePaginator(BasePaginator[T, KeySecurePage[T]]):
     """Awaitable (the requested page) and async-iterable (every item from that page on)."""
 
-    __slots__ = ("_fetch", "_page")
+    __slots__ = ()
 
     def __init__(self, fetch: Fetch[T], page: int) -> None:
-        self._fetch = fetch
-        self._page = page
+        super().__init__(fetch, page)
 
-    def __await__(self) -> Generator[Any, None, KeySecurePage[T]]:
-        return self._fetch(self._page).__await__()
+    def _is_repeat(self, page: KeySecurePage[T], following: KeySecurePage[T]) -> bool:
+        # The same raw page twice in a row: the server seems to ignore ``page``.
+        return bool(following.raw == page.raw)
 
-    def __aiter__(self) -> AsyncIterator[T]:
-        return self._items()
-
-    async def _items(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            for item in page.items:
-                yield item
-
-    async def iter_pages(self) -> AsyncIterator[KeySecurePage[T]]:
-        """Every page, starting from the requested one.
-
-        A server that ignores ``page`` would hand back the same full page forever; the
-        same raw page twice in a row stops the walk with an error instead.
-        """
-        page = await self._fetch(self._page)
-        while True:
-            yield page
-            if not page.has_next_page():
-                return
-            following = await page.next_page()
-            if following.raw == page.raw:
-                raise APIResponseValidationError(
-                    None,
-                    f"page {following.page} repeated page {page.page}: the server seems to "
-                    "ignore 'page'; stopping instead of looping",
-                    None,
-                    None,
-                )
-            page = following
+    def _on_repeat(self, page: KeySecurePage[T], following: KeySecurePage[T]) -> None:
+        raise APIResponseValidationError(
+            None,
+            f"page {following.page} repeated page {page.page}: the server seems to "
+            "ignore 'page'; stopping instead of looping",
+            None,
+            None,
+        )

@@ -28,9 +28,9 @@ from typing import Any
 import anyio
 from anyio.lowlevel import RunVar
 
+from .._clock import Clock
 from .._errors import APIResponseValidationError
 from .._logging import logger
-from ._clock import Clock
 
 __all__ = ["Token", "TokenManager", "interpret_expiry"]
 

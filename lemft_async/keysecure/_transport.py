@@ -13,33 +13,29 @@ Recovery, per attempt:
 | any other code / HTTP 4xx                     | raise              | raise                   |
 
 Backoff is ``RetryPolicy`` (exponential, full jitter) and counts against ``max_retries``;
-the token refresh and the clock re-sync happen at most once each and do not.
+the token refresh and the clock re-sync happen at most once each and do not. The attempt
+loop is the core one (``lemft_async._retry_loop``); this module supplies the table's
+KeySecure rows and the two recoveries.
 Outgoing requests are not signed: authentication is Api-Key + Timestamp + Access-Token.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 import anyio
 import httpx
 
-from .._errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    LemftError,
-)
-from .._json import dumps, loads
+from .._clock import Clock
+from .._http_errors import load_payload, not_an_envelope
+from .._json import dumps
 from .._logging import logger
-from .._retry import RetryPolicy
-from ._clock import Clock
+from .._retry import Disposition, RetryPolicy, classify_http
+from .._retry_loop import Recovery, run_attempts
 from ._endpoints import Endpoint
 from ._errors import (
     KeySecureOutcomeUnknownError,
@@ -65,8 +61,6 @@ _REFERENCE_FIELDS = (
     "cardholder_no",
 )
 
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
 
 def build_path(endpoint: Endpoint, params: Mapping[str, str]) -> str:
     """Fill the path template; each value is percent-encoded as one segment."""
@@ -77,11 +71,7 @@ def build_path(endpoint: Endpoint, params: Mapping[str, str]) -> str:
 
 
 def _decode(response: httpx.Response, *, path: str) -> Any:
-    status = response.status_code
-    try:
-        payload = loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        payload = None
+    payload = load_payload(response)
     if isinstance(payload, dict) and "code" in payload:
         try:
             code = int(payload["code"])
@@ -95,47 +85,18 @@ def _decode(response: httpx.Response, *, path: str) -> Any:
                 code,
                 message if isinstance(message, str) else "",
                 path=path,
-                status_code=status,
+                status_code=response.status_code,
             )
-    kind = response.headers.get("content-type", "unknown content type").split(";")[0]
-    detail = (
-        f"HTTP {status} with a body that is not a KeySecure envelope "
-        f"({kind}, {len(response.content)} bytes)"
-    )
-    if status >= 400:
-        raise APIStatusError(None, detail, None, path, status_code=status)
-    raise APIResponseValidationError(None, detail, None, path, status_code=status)
+    raise not_an_envelope(response, expected="a KeySecure envelope", path=path)
 
 
-def _sdk_error(error: BaseException, *, path: str) -> LemftError:
-    if isinstance(error, LemftError):
-        return error
-    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(f"request timed out ({reason})", path=path)
-    return APIConnectionError(f"connection error ({reason})", path=path)
-
-
-def _backoff_kind(error: BaseException) -> str:
-    """'always' (server did not act), 'read' (outcome unknown) or 'never'."""
+def classify(error: BaseException) -> Disposition:
+    """KeySecure's rows of the table above, then the rows every API shares."""
     if isinstance(error, KeySecureRateLimitError):
-        return "always"
-    if isinstance(error, APIStatusError):
-        status = error.status_code or 0
-        if status == 429:
-            return "always"
-        return "read" if status >= 500 else "never"
-    if isinstance(error, KeySecureServerError | APIResponseValidationError):
-        return "read"
-    if isinstance(error, APIError):
-        return "never"
-    if isinstance(error, _NEVER_SENT):
-        return "always"
-    if isinstance(error, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
-        return "never"
-    if isinstance(error, httpx.TransportError):
-        return "read"
-    return "never"
+        return Disposition.RETRY
+    if isinstance(error, KeySecureServerError):
+        return Disposition.RETRY_IF_READ
+    return classify_http(error)
 
 
 @dataclass
@@ -181,108 +142,77 @@ class Transport:
         content = dumps(body if body is not None else {}) if endpoint.method == "POST" else None
         url = self.base_url + path
         label = endpoint.name
-        retries = 0
         token_replaced = resynced = False
         token: Token | None = None
-        while True:
+
+        async def fetch_token() -> None:
+            nonlocal token
             if endpoint.auth and not token_replaced:
                 # After a 1007 the replacement token is kept for the rest of this call.
                 token = await self._tokens().get()
-            response: httpx.Response | None = None
-            started = time.perf_counter()
-            try:
-                response = await self.http.request(
-                    endpoint.method,
-                    url,
-                    content=content,
-                    headers=self.headers(token),
-                    timeout=timeout,
-                )
-                data = _decode(response, path=endpoint.path)
-            except (APIError, httpx.TransportError) as exc:
-                error: BaseException = exc
-            else:
-                logger.info(
-                    "keysecure %s %s ok in %.1f ms (attempt %d)",
-                    label,
-                    endpoint.path,
-                    (time.perf_counter() - started) * 1000,
-                    retries + 1,
-                )
-                return data
 
-            if isinstance(error, KeySecureTokenError) and token is not None:
-                if not token_replaced:
-                    token_replaced = True
-                    logger.info("keysecure %s: code %s; new token, retrying", label, error.code)
-                    token = await self._tokens().replace_rejected(token)
-                    continue
-                raise error
-            if isinstance(error, KeySecureTimestampError):
-                if not resynced and response is not None:
-                    resynced = True
-                    if self.clock.resync(response.headers.get("date")):
-                        logger.info(
-                            "keysecure %s: 1005, clock offset now %+.3f s; retrying",
-                            label,
-                            self.clock.offset,
-                        )
-                        continue
-                raise error
-            kind = _backoff_kind(error)
-            if kind == "read" and endpoint.kind == "write":
-                sdk_error = _sdk_error(error, path=endpoint.path)
-                raise KeySecureOutcomeUnknownError(
-                    f"outcome unknown after {type(sdk_error).__name__}: {sdk_error}; not re-sent",
-                    operation=endpoint.name,
-                    path=endpoint.path,
-                    references=_references(body),
-                    cause=sdk_error,
-                ) from sdk_error
-            if kind == "never" or retries >= max_retries:
-                raise _sdk_error(error, path=endpoint.path) from _cause(error)
-            delay = self._retry_after(response) if isinstance(error, APIError) else None
-            if delay is None:
-                delay = self.retry_policy.delay(retries)
-            logger.info(
-                "keysecure %s %s: %s; retry %d/%d in %.3f s",
-                label,
-                endpoint.path,
-                _short(error),
-                retries + 1,
-                max_retries,
-                delay,
+        async def send() -> httpx.Response:
+            return await self.http.request(
+                endpoint.method, url, content=content, headers=self.headers(token), timeout=timeout
             )
-            retries += 1
-            await _sleep(delay)
+
+        def decode(response: httpx.Response) -> Any:
+            return _decode(response, path=endpoint.path)
+
+        async def recover(
+            error: BaseException,
+            disposition: Disposition,
+            response: httpx.Response | None,
+            retries: int,
+        ) -> Recovery | None:
+            # Each at most once per call, and not counted against max_retries: the server
+            # refused the request, so re-sending it cannot do anything twice.
+            nonlocal token, token_replaced, resynced
+            if isinstance(error, KeySecureTokenError) and token is not None:
+                if token_replaced:
+                    return None  # the fresh token was refused too
+                token_replaced = True
+                logger.info("keysecure %s: code %s; new token, retrying", label, error.code)
+                token = await self._tokens().replace_rejected(token)
+                return Recovery.RETRY
+            if isinstance(error, KeySecureTimestampError) and not resynced and response is not None:
+                resynced = True
+                if self.clock.resync(response.headers.get("date")):
+                    logger.info(
+                        "keysecure %s: 1005, clock offset now %+.3f s; retrying",
+                        label,
+                        self.clock.offset,
+                    )
+                    return Recovery.RETRY
+            return None
+
+        return await run_attempts(
+            send,
+            decode,
+            kind=endpoint.kind,
+            max_retries=max_retries,
+            policy=self.retry_policy,
+            classify=classify,
+            outcome_unknown=partial(
+                KeySecureOutcomeUnknownError,
+                operation=endpoint.name,
+                path=endpoint.path,
+                references=_references(body),
+            ),
+            sleep=_sleep,
+            path=endpoint.path,
+            label=f"keysecure {label}",
+            prepare=fetch_token,
+            recover=recover,
+        )
 
     def _tokens(self) -> TokenManager:
         if self.tokens is None:
             raise RuntimeError("transport has no token manager")
         return self.tokens
 
-    def _retry_after(self, response: httpx.Response | None) -> float | None:
-        value = response.headers.get("retry-after") if response is not None else None
-        if not value:
-            return None
-        try:
-            seconds = float(value)
-        except ValueError:
-            return None
-        return seconds if 0 <= seconds <= self.retry_policy.max_retry_after else None
-
 
 def _references(body: Mapping[str, Any] | None) -> dict[str, str]:
     if not body:
         return {}
     return {k: str(body[k]) for k in _REFERENCE_FIELDS if isinstance(body.get(k), str | int)}
-
-
-def _cause(error: BaseException) -> BaseException | None:
-    return None if isinstance(error, LemftError) else error
-
-
-def _short(error: BaseException) -> str:
-    if isinstance(error, APIError):
-        return f"code {error.code}" if error.code is not None else f"HTTP {error.status_code}"
-    return type(error).__name__

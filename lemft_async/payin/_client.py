@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 
 import httpx
 
-from .._client import (
-    _NOT_GIVEN,
-    DEFAULT_LIMITS,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    _max_retries,
-    _timeout,
-    _user_agent,
-)
+from .._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from .._config import resolve_base_url
 from .._endpoints import OperationKind
 from .._logging import setup_from_env
@@ -44,7 +35,7 @@ __all__ = ["AsyncPayin"]
 _VERIFY_MODES: tuple[ResponseVerification, ...] = ("strict", "flat", "if_present", "off")
 
 
-class AsyncPayin:
+class AsyncPayin(BaseClient):
     """Async client for the Lemon Payin gateway (an XxPay-family API).
 
     >>> async with AsyncPayin(mch_id="M123", secret="...", base_url="https://gw.example") as p:
@@ -60,6 +51,8 @@ class AsyncPayin:
 
     ``base_url`` is required: Lemon's API host is not in our documents.
     """
+
+    _client_name = "AsyncPayin"
 
     def __init__(
         self,
@@ -90,16 +83,9 @@ class AsyncPayin:
         if not isinstance(base_url, str):
             raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
         resolved = resolve_base_url(None, base_url, allow_insecure=allow_insecure)
-        self._timeout = _timeout(timeout)
-        self._max_retries = _max_retries(max_retries)
+        self._set_options(timeout, max_retries)
         self._endpoints = resolve_paths(path_overrides)
-        self._owns_http = http_client is None
-        http = http_client or httpx.AsyncClient(
-            timeout=self._timeout,
-            limits=DEFAULT_LIMITS,
-            follow_redirects=False,
-            transport=transport,
-        )
+        http = self._open_http(http_client, transport=transport)
         self._transport = PayinTransport(
             http=http,
             base_url=resolved,
@@ -107,26 +93,8 @@ class AsyncPayin:
             secret=secret,
             retry_policy=retry_policy or RetryPolicy(),
             verify_responses=verify_response_signatures,
-            user_agent=_user_agent(),
+            user_agent=user_agent(),
         )
-        self._closed = False
-
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-    ) -> AsyncPayin:
-        """A copy with other defaults sharing the connection pool; closing it keeps the pool."""
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        clone._owns_http = False
-        clone._closed = False
-        if timeout is not _NOT_GIVEN:
-            clone._timeout = _timeout(timeout)
-        if max_retries is not _NOT_GIVEN:
-            clone._max_retries = _max_retries(max_retries)
-        return clone
 
     # -- properties -------------------------------------------------------------------------
 
@@ -139,16 +107,6 @@ class AsyncPayin:
     def base_url(self) -> str:
         """The gateway's base URL, without a trailing slash."""
         return self._transport.base_url
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        """The per-request timeout."""
-        return self._timeout
-
-    @property
-    def max_retries(self) -> int:
-        """How many times a retryable failure is retried."""
-        return self._max_retries
 
     @property
     def endpoints(self) -> Mapping[str, PayinEndpoint]:
@@ -301,8 +259,7 @@ class AsyncPayin:
     async def _send(
         self, path: str, params: Mapping[str, Any], *, kind: OperationKind, operation: str
     ) -> dict[str, Any]:
-        if self._closed:
-            raise RuntimeError("this AsyncPayin client is closed")
+        self._check_open()
         return await self._transport.call(
             path,
             params,
@@ -311,25 +268,6 @@ class AsyncPayin:
             max_retries=self._max_retries,
             timeout=self._timeout,
         )
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    async def aclose(self) -> None:
-        """Close the connection pool (only if this client created it)."""
-        self._closed = True
-        if self._owns_http:
-            await self._transport.http.aclose()
-
-    async def __aenter__(self) -> AsyncPayin:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"AsyncPayin(mch_id={self.mch_id!r}, base_url={self.base_url!r}, secret=***)"

@@ -6,12 +6,12 @@ and a LemonPay integrator (*inferred*). Override with ``AsyncPayin(path_override
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from .._endpoints import OperationKind
+from .._endpoints import resolve_paths as _resolve_paths
 
 __all__ = ["PAYIN_ENDPOINTS", "PayinEndpoint", "resolve_paths"]
 
@@ -42,13 +42,4 @@ PAYIN_ENDPOINTS: Mapping[str, PayinEndpoint] = MappingProxyType(
 
 def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, PayinEndpoint]:
     """The table with ``path_overrides`` applied; unknown names and bad paths refused."""
-    table = dict(PAYIN_ENDPOINTS)
-    for name, path in (overrides or {}).items():
-        if name not in table:
-            raise ValueError(
-                f"path_overrides: unknown operation {name!r}; known: {', '.join(sorted(table))}"
-            )
-        if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
-            raise ValueError(f"path_overrides[{name!r}] must be an absolute path like '/api/...'")
-        table[name] = dataclasses.replace(table[name], path=path)
-    return table
+    return _resolve_paths(overrides, table=PAYIN_ENDPOINTS, example="/api/...")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
-from .._models import LemftModel, enum_value
+from .._models import LemftModel, enum_value, lenient_time
 from ._money import minor_to_rupees
 from ._status import (
     PayinStatus,
@@ -40,20 +40,14 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _parse_millis(value: Any) -> Any:
+def _from_millis(millis: int) -> datetime:
     # paySuccTime is epoch milliseconds (seed: 1730111845123), as a number or text.
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        if not text.isdigit():
-            return value
-        value = int(text)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _EPOCH + timedelta(milliseconds=value)
-    return str(value)
+    return _EPOCH + timedelta(milliseconds=millis)
+
+
+_parse_millis = lenient_time(
+    lambda text: _from_millis(int(text)) if text.isdigit() else None, from_int=_from_millis
+)
 
 
 MillisTime = Annotated[datetime | str | None, BeforeValidator(_parse_millis)]

@@ -1,6 +1,7 @@
 """One Payin call: render + sign the form once -> (POST -> decode -> verify) x attempts.
 
-Retry decisions reuse the core table (``lemft_async._retry.classify``): a connection that
+Retry decisions reuse the core table (``lemft_async._retry.classify``) and attempt loop
+(``lemft_async._retry_loop``); Payin has no recovery of its own. A connection that
 was never established is retried for every call; a timeout after sending, a dropped
 connection, HTTP 5xx or an undecodable body is retried only for reads, and for
 ``create_order`` / ``apply_payout`` raises ``PayinOutcomeUnknownError`` (never re-sent).
@@ -9,21 +10,20 @@ A ``FAIL`` answer and a bad response signature are never retried.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
 import httpx
 
 from .._endpoints import OperationKind
-from .._errors import APIError, APIResponseValidationError, APIStatusError
-from .._json import loads
+from .._http_errors import load_payload, not_an_envelope
 from .._logging import logger
-from .._retry import Disposition, RetryPolicy, classify
-from .._transport import _as_sdk_error, _cause, _retry_after, _short
+from .._retry import RetryPolicy, classify
+from .._retry_loop import run_attempts
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
 from ._signing import SIGN, ResponseVerification, render_value, response_signature_matches, sign
 
@@ -90,10 +90,7 @@ class PayinTransport:
         self, response: httpx.Response, *, path: str, mch_order_no: str | None
     ) -> dict[str, Any]:
         status = response.status_code
-        try:
-            payload = loads(response.content)
-        except (ValueError, UnicodeDecodeError):
-            payload = None
+        payload = load_payload(response)
         if isinstance(payload, dict) and "retCode" in payload:
             ret_code = payload["retCode"]
             if ret_code == "SUCCESS":
@@ -108,14 +105,7 @@ class PayinTransport:
                 path=path,
                 status_code=status,
             )
-        kind = response.headers.get("content-type", "unknown content type").split(";")[0]
-        detail = (
-            f"HTTP {status} with a body that is not a Payin response "
-            f"({kind}, {len(response.content)} bytes)"
-        )
-        if status >= 400:
-            raise APIStatusError(None, detail, None, path, status_code=status)
-        raise APIResponseValidationError(None, detail, None, path, status_code=status)
+        raise not_an_envelope(response, expected="a Payin response", path=path)
 
     async def call(
         self,
@@ -134,53 +124,30 @@ class PayinTransport:
         traceid = uuid.uuid4().hex
         url = self.base_url + path
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}
-        retries = 0
-        while True:
-            response: httpx.Response | None = None
-            started = time.perf_counter()
-            try:
-                response = await self.http.post(url, data=form, headers=headers, timeout=timeout)
-                payload = self._decode(response, path=path, mch_order_no=mch_order_no)
-            except (APIError, httpx.TransportError) as exc:
-                error: BaseException = exc
-            else:
-                _log.info(
-                    "payin %s %s ok in %.1f ms (attempt %d, traceid=%s)",
-                    operation,
-                    path,
-                    (time.perf_counter() - started) * 1000,
-                    retries + 1,
-                    traceid,
-                )
-                return payload
 
-            disposition = classify(error)
-            if disposition is Disposition.RETRY_IF_READ and kind == "write":
-                sdk_error = _as_sdk_error(error, path=path, traceid=traceid)
-                raise PayinOutcomeUnknownError(
-                    f"outcome unknown after {type(sdk_error).__name__}: {sdk_error}; not re-sent",
-                    operation=operation,
-                    path=path,
-                    traceid=traceid,
-                    out_order_id=mch_order_no,
-                    cause=sdk_error,
-                ) from sdk_error
-            if disposition not in (Disposition.RETRY, Disposition.RETRY_IF_READ) or (
-                retries >= max_retries
-            ):
-                raise _as_sdk_error(error, path=path, traceid=traceid) from _cause(error)
-            delay = _retry_after(error, response, self.retry_policy)
-            if delay is None:
-                delay = self.retry_policy.delay(retries)
-            _log.info(
-                "payin %s %s: %s; retry %d/%d in %.3f s (traceid=%s)",
-                operation,
-                path,
-                _short(error),
-                retries + 1,
-                max_retries,
-                delay,
-                traceid,
-            )
-            retries += 1
-            await _sleep(delay)
+        async def send() -> httpx.Response:
+            return await self.http.post(url, data=form, headers=headers, timeout=timeout)
+
+        def decode(response: httpx.Response) -> dict[str, Any]:
+            return self._decode(response, path=path, mch_order_no=mch_order_no)
+
+        return await run_attempts(
+            send,
+            decode,
+            kind=kind,
+            max_retries=max_retries,
+            policy=self.retry_policy,
+            classify=classify,
+            outcome_unknown=partial(
+                PayinOutcomeUnknownError,
+                operation=operation,
+                path=path,
+                traceid=traceid,
+                out_order_id=mch_order_no,
+            ),
+            sleep=_sleep,
+            path=path,
+            label=f"payin {operation}",
+            traceid=traceid,
+            log=_log,
+        )

@@ -10,12 +10,12 @@ import anyio.lowlevel
 import httpx
 import pytest
 
+from lemft_async._clock import Clock
 from lemft_async.keysecure import (
     AsyncKeySecure,
     KeySecureAuthError,
     KeySecureTokenError,
 )
-from lemft_async.keysecure._clock import Clock
 from lemft_async.keysecure._token import Token, TokenManager, interpret_expiry
 from lemft_async.keysecure.sandbox import KeySecureSandbox, SandboxClock
 from tests.keysecure.conftest import (

@@ -1,8 +1,8 @@
-"""The client's view of the server clock, in Unix milliseconds.
+"""The client's view of the server clock.
 
-KeySecure rejects a ``Timestamp`` more than 60 s off server time, and any future one, with
-1005. After a 1005 the offset is re-learnt from the server's ``Date`` header. The same
-server-adjusted time is used to decide when the Access-Token is about to expire.
+Both LEMFT (10003) and KeySecure (1005) refuse a request whose timestamp is too far from
+server time. After such a refusal the offset is re-learnt from the server's ``Date``
+header and kept for every later call of the client (and its ``with_options`` copies).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timezone
 
 __all__ = ["Clock"]
 
@@ -26,20 +27,28 @@ class Clock:
         """Server-adjusted epoch seconds."""
         return self.source() + self.offset
 
+    def timestamp(self) -> int:
+        """Server-adjusted whole epoch seconds (LEMFT's ``timestamp`` header)."""
+        return int(self.now())
+
     def now_ms(self) -> int:
-        """Server-adjusted epoch milliseconds (the 13-digit ``Timestamp`` header)."""
+        """Server-adjusted epoch milliseconds (KeySecure's 13-digit ``Timestamp`` header)."""
         return int(self.now() * 1000)
 
     def resync(self, date_header: str | None) -> bool:
         """Adopt the server's clock from an HTTP ``Date``; False if absent or unparseable.
 
         ``Date`` has one-second resolution and is truncated, so the learnt time errs
-        towards the past, which the server accepts (it refuses only the future).
+        towards the past, which the servers accept (KeySecure refuses only the future).
         """
         if not date_header:
             return False
         try:
-            server = email.utils.parsedate_to_datetime(date_header).timestamp()
+            parsed = email.utils.parsedate_to_datetime(date_header)
+            if parsed.tzinfo is None:
+                # "-0000" means UTC with the zone unknown (RFC 5322): never the local zone.
+                parsed = parsed.replace(tzinfo=timezone.utc)
+            server = parsed.timestamp()
         except (TypeError, ValueError, IndexError, OverflowError):
             return False
         self.offset = server - self.source()

@@ -1,0 +1,166 @@
+"""The endpoint catalogue (ARCHITECTURE §4) and ``path_overrides``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lemft_async import ENDPOINTS, AsyncLemft, Endpoint, OutcomeUnknownError
+from tests.unit.conftest import (
+    GET_ORDER,
+    HTML_502,
+    envelope,
+    make_client,
+    raises_clean,
+    raw,
+    sent_json,
+)
+
+# ARCHITECTURE §4, operation -> path under /v1/openApi/ (the contract for method names).
+ARCHITECTURE_TABLE = {
+    "wallets.list": "wallet/walletList",
+    "wallets.retrieve": "wallet/getWallet",
+    "wallets.list_transactions": "wallet/transactionList",
+    "wallets.retrieve_transaction": "wallet/getTransaction",
+    "wallets.exchange_rate": "wallet/getExchangeRate",
+    "bins.list": "card/bin/binList",
+    "bins.retrieve": "card/bin/getBin",
+    "bins.fees": "card/bin/getBinFee",
+    "bins.limits": "card/bin/getBinLimit",
+    "cards.list": "card/card/cardList",
+    "cards.retrieve": "card/card/getCard",
+    "cards.activate": "card/card/activate",
+    "cards.freeze": "card/card/freeze",
+    "cards.unfreeze": "card/card/unfreeze",
+    "cards.cancel": "card/card/cancel",
+    "cards.list_trades": "card/card/tradeList",
+    "cards.merchant_score": "card/card/merchantTradeScore",
+    "orders.open_card": "card/order/openCard",
+    "orders.recharge": "card/order/recharge",
+    "orders.list": "card/order/orderList",
+    "orders.retrieve": "card/order/getOrder",
+    "holders.list": "card/holder/holderList",
+    "holders.create": "card/holder/createHolder",
+    "holders.update": "card/holder/editHolder",
+    "holders.retrieve": "card/holder/getHolder",
+    "holders.delete": "card/holder/deleteHolder",
+    "pay_methods.list": "payMethod/payMethodList",
+    "payees.funding_sources": "payee/fundSourceList",
+    "payees.payment_purposes": "payee/paymentPurposeList",
+    "payees.create": "payee/createPayee",
+    "payees.update": "payee/editPayee",
+    "payees.apply": "payee/applyPayee",
+    "payees.delete": "payee/deletePayee",
+    "payees.list": "payee/payeeList",
+    "payees.retrieve": "payee/getPayee",
+    "payments.reasons": "payment/paymentReasonList",
+    "payments.create": "payment/createPayment",
+    "payments.list": "payment/paymentList",
+    "payments.retrieve": "payment/getPayment",
+}
+
+# Operations that change state or move money: never silently re-sent.
+WRITES = {
+    "cards.activate",
+    "cards.freeze",
+    "cards.unfreeze",
+    "cards.cancel",
+    "orders.open_card",
+    "orders.recharge",
+    "holders.create",
+    "holders.update",
+    "holders.delete",
+    "payees.create",
+    "payees.update",
+    "payees.apply",
+    "payees.delete",
+    "payments.create",
+}
+
+
+def test_catalogue_has_the_39_operations_of_the_architecture() -> None:
+    assert len(ENDPOINTS) == 39
+    assert {name: e.path for name, e in ENDPOINTS.items()} == {
+        name: "/v1/openApi/" + tail for name, tail in ARCHITECTURE_TABLE.items()
+    }
+    assert all(isinstance(e, Endpoint) and e.name == name for name, e in ENDPOINTS.items())
+    assert len({e.path for e in ENDPOINTS.values()}) == 39
+
+
+def test_every_operation_has_a_kind_and_writes_are_the_state_changing_ones() -> None:
+    assert {e.kind for e in ENDPOINTS.values()} == {"read", "write"}
+    assert {name for name, e in ENDPOINTS.items() if e.kind == "write"} == WRITES
+
+
+def test_exactly_two_operations_are_documented() -> None:
+    assert {name for name, e in ENDPOINTS.items() if e.documented} == {
+        "wallets.list",
+        "orders.retrieve",
+    }
+
+
+def test_documented_list_has_its_documented_list_key() -> None:
+    assert ENDPOINTS["wallets.list"].list_key == "wallet_list"
+    assert ENDPOINTS["wallets.list"].paginated
+    assert ENDPOINTS["orders.retrieve"].list_key is None
+    assert not ENDPOINTS["orders.retrieve"].paginated
+
+
+def test_catalogue_is_read_only() -> None:
+    with pytest.raises(TypeError):
+        ENDPOINTS["wallets.list"] = ENDPOINTS["orders.retrieve"]  # type: ignore[index]
+
+
+# -- path_overrides -----------------------------------------------------------------------------
+
+
+async def test_override_is_used_on_the_wire(api: Any) -> None:
+    moved = api.post("/v2/openApi/order/detail").mock(return_value=envelope({}))
+    original = api.post(GET_ORDER).mock(return_value=envelope({}))
+
+    async with make_client(path_overrides={"orders.retrieve": "/v2/openApi/order/detail"}) as c:
+        await c.orders.retrieve("ord_1")
+        assert c.endpoints["orders.retrieve"].path == "/v2/openApi/order/detail"
+        assert c.endpoints["orders.retrieve"].kind == "read"
+
+    assert moved.call_count == 1
+    assert sent_json(moved)["order_id"] == "ord_1"
+    assert not original.called
+    assert ENDPOINTS["orders.retrieve"].path == GET_ORDER  # the shared table is untouched
+
+
+async def test_request_on_an_overridden_path_keeps_the_operation_kind(
+    api: Any, no_sleep: list[float]
+) -> None:
+    route = api.post("/v2/openCard").mock(return_value=raw(502, HTML_502))
+    async with make_client(path_overrides={"orders.open_card": "/v2/openCard"}) as c:
+        with raises_clean(OutcomeUnknownError) as info:
+            await c.request("/v2/openCard", {"out_order_id": "o-9"})
+
+    assert info.value.operation == "orders.open_card"
+    assert route.call_count == 1
+
+
+def test_unknown_operation_lists_the_known_ones() -> None:
+    with raises_clean(ValueError, match="cards.frieze") as info:
+        make_client(path_overrides={"cards.frieze": "/v1/openApi/card/card/freeze"})
+
+    assert "cards.freeze" in str(info.value)
+    assert "wallets.list" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["v1/openApi/card/card/freeze", "", "/v1/x?y=1", "/v1/x#top", 42],
+)
+def test_bad_override_path_is_refused(path: Any) -> None:
+    with raises_clean(ValueError, match="cards.freeze"):
+        make_client(path_overrides={"cards.freeze": path})
+
+
+async def test_client_endpoints_is_a_copy(client: AsyncLemft) -> None:
+    endpoints = client.endpoints
+    assert isinstance(endpoints, dict)
+    endpoints.pop("orders.retrieve")
+    assert "orders.retrieve" in client.endpoints
