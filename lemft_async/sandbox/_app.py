@@ -87,6 +87,10 @@ class SandboxCore:
         self.rules = rules
         self.wall = wall
         self._in_flight: dict[tuple[int, int, str], int] = {}
+        # When each path was last released: a request that arrived while another held the
+        # path must still be held its full latency once admitted (one at a time means
+        # N requests can never finish faster than N x latency).
+        self._released: dict[tuple[int, int, str], float] = {}
         self._date_second = -1
         self._date_text = ""
 
@@ -153,7 +157,8 @@ class SandboxCore:
             if code != SERVER_ERROR and self.faults.strikes("malformed", path):
                 self.stats.faults["malformed"] += 1
                 answer = _MALFORMED
-            await _hold_until(arrived + self.faults.config.latency)
+            start = max(arrived, self._released.get(key, 0.0))
+            await _hold_until(start + self.faults.config.latency)
             if self.faults.strikes("slow", path):
                 self.stats.faults["slow"] += 1
                 await anyio.sleep(self.faults.config.slow_seconds)
@@ -166,6 +171,7 @@ class SandboxCore:
             # Released before the answer is written: a client that reacts to the answer
             # at once must find the path free.
             del self._in_flight[key]
+            self._released[key] = time.perf_counter()
         return answer
 
     def _process(
