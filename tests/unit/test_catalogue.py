@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from lemft_async import ENDPOINTS, AsyncLemft, Endpoint, OutcomeUnknownError
+from tests.contract import CONTRACT as ARCHITECTURE_TABLE
+from tests.contract import WRITES
 from tests.unit.conftest import (
     GET_ORDER,
     HTML_502,
@@ -16,67 +18,6 @@ from tests.unit.conftest import (
     raw,
     sent_json,
 )
-
-# ARCHITECTURE §4, operation -> path under /v1/openApi/ (the contract for method names).
-ARCHITECTURE_TABLE = {
-    "wallets.list": "wallet/walletList",
-    "wallets.retrieve": "wallet/getWallet",
-    "wallets.list_transactions": "wallet/transactionList",
-    "wallets.retrieve_transaction": "wallet/getTransaction",
-    "wallets.exchange_rate": "wallet/getExchangeRate",
-    "bins.list": "card/bin/binList",
-    "bins.retrieve": "card/bin/getBin",
-    "bins.fees": "card/bin/getBinFee",
-    "bins.limits": "card/bin/getBinLimit",
-    "cards.list": "card/card/cardList",
-    "cards.retrieve": "card/card/getCard",
-    "cards.activate": "card/card/activate",
-    "cards.freeze": "card/card/freeze",
-    "cards.unfreeze": "card/card/unfreeze",
-    "cards.cancel": "card/card/cancel",
-    "cards.list_trades": "card/card/tradeList",
-    "cards.merchant_score": "card/card/merchantTradeScore",
-    "orders.open_card": "card/order/openCard",
-    "orders.recharge": "card/order/recharge",
-    "orders.list": "card/order/orderList",
-    "orders.retrieve": "card/order/getOrder",
-    "holders.list": "card/holder/holderList",
-    "holders.create": "card/holder/createHolder",
-    "holders.update": "card/holder/editHolder",
-    "holders.retrieve": "card/holder/getHolder",
-    "holders.delete": "card/holder/deleteHolder",
-    "pay_methods.list": "payMethod/payMethodList",
-    "payees.funding_sources": "payee/fundSourceList",
-    "payees.payment_purposes": "payee/paymentPurposeList",
-    "payees.create": "payee/createPayee",
-    "payees.update": "payee/editPayee",
-    "payees.apply": "payee/applyPayee",
-    "payees.delete": "payee/deletePayee",
-    "payees.list": "payee/payeeList",
-    "payees.retrieve": "payee/getPayee",
-    "payments.reasons": "payment/paymentReasonList",
-    "payments.create": "payment/createPayment",
-    "payments.list": "payment/paymentList",
-    "payments.retrieve": "payment/getPayment",
-}
-
-# Operations that change state or move money: never silently re-sent.
-WRITES = {
-    "cards.activate",
-    "cards.freeze",
-    "cards.unfreeze",
-    "cards.cancel",
-    "orders.open_card",
-    "orders.recharge",
-    "holders.create",
-    "holders.update",
-    "holders.delete",
-    "payees.create",
-    "payees.update",
-    "payees.apply",
-    "payees.delete",
-    "payments.create",
-}
 
 
 def test_catalogue_has_the_39_operations_of_the_architecture() -> None:
