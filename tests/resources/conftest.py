@@ -67,3 +67,17 @@ def api() -> Iterator[respx.MockRouter]:
     """A respx router for the sandbox host; a request to an unmocked path fails the test."""
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         yield router
+
+
+async def assert_refused_before_sending(
+    client: Any,
+    api: respx.MockRouter,
+    call: Callable[[Any], Any],
+    error: type[Exception],
+    field: str,
+) -> None:
+    """``call(client)`` raises ``error`` naming ``field``, and nothing reaches the wire."""
+    route = api.route().mock(return_value=envelope({}))
+    with pytest.raises(error, match=field):
+        await call(client)
+    assert route.called is False

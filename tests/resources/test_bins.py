@@ -11,7 +11,14 @@ import respx
 
 from lemft_async import APIError, AsyncLemft, ParamError
 from lemft_async.types import Bin, BinFees, BinLimits, CardType
-from tests.resources.conftest import envelope, expected, pages, path, sent
+from tests.resources.conftest import (
+    assert_refused_before_sending,
+    envelope,
+    expected,
+    pages,
+    path,
+    sent,
+)
 
 BIN_LIST = path("card/bin/binList")
 GET_BIN = path("card/bin/getBin")
@@ -151,12 +158,7 @@ Call = Callable[[AsyncLemft], Awaitable[object]]
 async def test_bad_arguments_are_refused_before_any_request(
     client: AsyncLemft, api: respx.MockRouter, call: Call, error: type[Exception], field: str
 ) -> None:
-    route = api.route().mock(return_value=envelope({}))
-
-    with pytest.raises(error, match=field):
-        await call(client)
-
-    assert route.called is False
+    await assert_refused_before_sending(client, api, call, error, field)
 
 
 async def test_extra_body_merged_and_clash_refused(

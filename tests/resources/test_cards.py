@@ -13,7 +13,14 @@ import respx
 
 from lemft_async import AsyncLemft, OutcomeUnknownError, ParamError, ServerError
 from lemft_async.types import Card, CardTrade, MerchantScore
-from tests.resources.conftest import envelope, expected, pages, path, sent
+from tests.resources.conftest import (
+    assert_refused_before_sending,
+    envelope,
+    expected,
+    pages,
+    path,
+    sent,
+)
 
 CARD_LIST = path("card/card/cardList")
 GET_CARD = path("card/card/getCard")
@@ -295,12 +302,7 @@ Call = Callable[[AsyncLemft], Awaitable[object]]
 async def test_bad_arguments_are_refused_before_any_request(
     client: AsyncLemft, api: respx.MockRouter, call: Call, error: type[Exception], field: str
 ) -> None:
-    route = api.route().mock(return_value=envelope({}))
-
-    with pytest.raises(error, match=field):
-        await call(client)
-
-    assert route.called is False
+    await assert_refused_before_sending(client, api, call, error, field)
 
 
 async def test_extra_body_merged_and_clash_refused(

@@ -12,7 +12,14 @@ import respx
 
 from lemft_async import AsyncLemft, OutcomeUnknownError, SignatureError
 from lemft_async.types import Holder
-from tests.resources.conftest import envelope, expected, pages, path, sent
+from tests.resources.conftest import (
+    assert_refused_before_sending,
+    envelope,
+    expected,
+    pages,
+    path,
+    sent,
+)
 
 HOLDER_LIST = path("card/holder/holderList")
 CREATE_HOLDER = path("card/holder/createHolder")
@@ -214,12 +221,7 @@ Call = Callable[[AsyncLemft], Awaitable[object]]
 async def test_bad_arguments_are_refused_before_any_request(
     client: AsyncLemft, api: respx.MockRouter, call: Call, error: type[Exception], field: str
 ) -> None:
-    route = api.route().mock(return_value=envelope({}))
-
-    with pytest.raises(error, match=field):
-        await call(client)
-
-    assert route.called is False
+    await assert_refused_before_sending(client, api, call, error, field)
 
 
 async def test_extra_body_merged_and_clash_refused(

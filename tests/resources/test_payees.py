@@ -11,7 +11,14 @@ import respx
 
 from lemft_async import AsyncLemft, ParamError
 from lemft_async.types import Payee, ReferenceItem
-from tests.resources.conftest import envelope, expected, pages, path, sent
+from tests.resources.conftest import (
+    assert_refused_before_sending,
+    envelope,
+    expected,
+    pages,
+    path,
+    sent,
+)
 
 FUND_SOURCES = path("payee/fundSourceList")
 PAYMENT_PURPOSES = path("payee/paymentPurposeList")
@@ -233,12 +240,7 @@ Call = Callable[[AsyncLemft], Awaitable[object]]
 async def test_bad_arguments_are_refused_before_any_request(
     client: AsyncLemft, api: respx.MockRouter, call: Call, error: type[Exception], field: str
 ) -> None:
-    route = api.route().mock(return_value=envelope({}))
-
-    with pytest.raises(error, match=field):
-        await call(client)
-
-    assert route.called is False
+    await assert_refused_before_sending(client, api, call, error, field)
 
 
 async def test_extra_body_merged_and_clash_refused(

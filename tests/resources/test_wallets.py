@@ -20,7 +20,14 @@ from lemft_async.types import (
     WalletStatus,
     WalletTransaction,
 )
-from tests.resources.conftest import envelope, expected, pages, path, sent
+from tests.resources.conftest import (
+    assert_refused_before_sending,
+    envelope,
+    expected,
+    pages,
+    path,
+    sent,
+)
 
 WALLET_LIST = path("wallet/walletList")
 GET_WALLET = path("wallet/getWallet")
@@ -342,12 +349,7 @@ Call = Callable[[AsyncLemft], Awaitable[object]]
 async def test_bad_arguments_are_refused_before_any_request(
     client: AsyncLemft, api: respx.MockRouter, call: Call, error: type[Exception], field: str
 ) -> None:
-    route = api.route().mock(return_value=envelope({}))
-
-    with pytest.raises(error, match=field):
-        await call(client)
-
-    assert route.called is False
+    await assert_refused_before_sending(client, api, call, error, field)
 
 
 async def test_extra_body_is_merged(client: AsyncLemft, api: respx.MockRouter) -> None:
