@@ -32,6 +32,7 @@ from tests.resources.conftest import (
     path,
     sent,
 )
+from tests.seeds import DOC_ORDER_DETAIL
 
 OPEN_CARD = path("card/order/openCard")
 RECHARGE = path("card/order/recharge")
@@ -40,35 +41,6 @@ GET_ORDER = path("card/order/getOrder")
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 
-# The documented 订单详情 response example, verbatim.
-DOC_ORDER_DETAIL: dict[str, Any] = {
-    "order_info": {
-        "order_id": "ord_MEP9vKJi",
-        "bin_id": "cpi_6530de6a2f1c7",
-        "holder_id": "",
-        "out_order_id": "out_10002000004",
-        "card_type": 2,
-        "order_type": 2,
-        "amount": 20,
-        "fee": 0.4,
-        "currency": "USD",
-        "card_id": "cid_YqcDBySrmt9iLFJy",
-        "status": 1,
-        "track_code": "",
-        "track_supplier": "",
-        "track_at": "out_10002000004",
-        "complete_at": "2025-02-19 05:33:57",
-        "create_at": "2025-02-19 05:33:57",
-    },
-    "order_bill_list": [
-        {
-            "bill_type": 2,
-            "in_out_type": 2,
-            "transaction_time": "2025-02-19 05:33:56",
-            "bill_list": [{"bill_category": 3, "amount": 20}, {"bill_category": 4, "amount": 0.4}],
-        }
-    ],
-}
 ORDER: dict[str, Any] = {
     "order_id": "ord_5uY0AjUE",
     "bin_id": "cpi_6530de6a2f1c7",

@@ -28,6 +28,7 @@ from tests.resources.conftest import (
     path,
     sent,
 )
+from tests.seeds import DOC_WALLET_LIST
 
 WALLET_LIST = path("wallet/walletList")
 GET_WALLET = path("wallet/getWallet")
@@ -35,36 +36,6 @@ TRANSACTION_LIST = path("wallet/transactionList")
 GET_TRANSACTION = path("wallet/getTransaction")
 EXCHANGE_RATE = path("wallet/getExchangeRate")
 
-# The documented 钱包列表 response example, verbatim.
-DOC_WALLET_LIST: dict[str, Any] = {
-    "total": 2,
-    "page_no": 1,
-    "page_size": 10,
-    "wallet_list": [
-        {
-            "wallet_id": 100008,
-            "wallet_sn": "d55d8975d44c4b89ab67dad7f6661b01",
-            "wallet_name": "HKD",
-            "customer_id": 10001001,
-            "currency": "HKD",
-            "available_balance": 10020,
-            "freeze_balance": 0,
-            "status": 1,
-            "create_at": "2024-01-31 09:49:02",
-        },
-        {
-            "wallet_id": 100007,
-            "wallet_sn": "f5ac9324657f47568a58428e2cdad955",
-            "wallet_name": "USD",
-            "customer_id": 10001001,
-            "currency": "USD",
-            "available_balance": 9865.29,
-            "freeze_balance": 0,
-            "status": 1,
-            "create_at": "2024-01-31 09:49:02",
-        },
-    ],
-}
 
 TRANSACTION: dict[str, Any] = {
     "record_id": "ord_MEP9vKJi",
