@@ -23,15 +23,34 @@ from ._errors import (
 )
 from ._json import loads
 
-__all__ = ["as_sdk_error", "load_payload", "not_an_envelope"]
+__all__ = ["as_sdk_error", "envelope_code", "load_payload", "not_an_envelope"]
 
 
 def load_payload(response: httpx.Response) -> Any:
     """The decoded JSON body (money as ``Decimal``), or ``None`` when it is not JSON."""
     try:
         return loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: absurdly nested JSON is an unreadable answer, not a crash.
         return None
+
+
+def envelope_code(value: Any) -> int | None:
+    """A business ``code`` as an int: an int (not a bool) or a short digit string.
+
+    Anything else (``0.5``, ``true``, ``1e99999``) is not a code, so the answer is not an
+    envelope: counting ``0.5`` as 0 would turn a failure into a success.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text.startswith("-") else text
+        if digits.isdigit() and len(digits) <= 10:
+            return int(text)
+    return None
 
 
 def not_an_envelope(

@@ -79,7 +79,12 @@ def dumps(value: Any) -> bytes:
 
 
 # Built once: json.loads(..., parse_float=...) would build a new decoder on every call.
-_DECODER = json.JSONDecoder(parse_float=Decimal)
+def _no_constant(name: str) -> Any:
+    # NaN / Infinity are not JSON and must never become a float amount.
+    raise ValueError(f"non-finite number {name} in JSON")
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
 
 
 def loads(data: bytes | str) -> Any:

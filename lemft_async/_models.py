@@ -22,7 +22,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from ._logging import PAN_FIELDS, SECRET_FIELDS, mask_card_no
+from ._logging import PAN_FIELDS, mask_value
 
 __all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value", "lenient_time"]
 
@@ -147,13 +147,11 @@ class LemftModel(BaseModel):
     _masked_fields: ClassVar[frozenset[str]] = frozenset({"card_no", "cvv", "pin"})
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        # By name (also for unknown extra fields and inside nested dicts and lists): card
+        # numbers show first 6 / last 4; CVV, PIN and secrets are hidden.
         for name, value in super().__repr_args__():
             key = (name or "").lower()
-            if not value:
-                yield name, value
-            elif key in PAN_FIELDS:
-                yield name, mask_card_no(value)
-            elif key in SECRET_FIELDS or key in self._masked_fields:
+            if value and key in self._masked_fields and key not in PAN_FIELDS:
                 yield name, "***"
             else:
-                yield name, value
+                yield name, mask_value(key, value)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ._errors import APIResponseValidationError
+from ._errors import APIResponseValidationError, OutcomeUnknownError
 from ._pagination import AsyncPage, AsyncPaginator, extract_items
 
 if TYPE_CHECKING:
@@ -173,20 +173,40 @@ class AsyncAPIResource:
     ) -> M:
         data = await self._call_raw(method, params, extra_body=extra_body)
         data = unwrap(data, wrapper)
-        return self._validate(method, cast_to, data if isinstance(data, dict) else {})
+        return self._validate(method, cast_to, data if isinstance(data, dict) else {}, sent=params)
 
-    def _validate(self, method: str, cast_to: type[M], data: Any) -> M:
-        """Decode an answer; one that does not fit is a LemftError naming fields, not values."""
+    def _validate(
+        self, method: str, cast_to: type[M], data: Any, *, sent: Mapping[str, Any] | None = None
+    ) -> M:
+        """Decode an answer; one that does not fit is a LemftError naming fields, not values.
+
+        For a write the server said success (code 0): the money may have moved, so a model
+        mismatch must not read as a failure. It raises ``OutcomeUnknownError`` (reconcile,
+        never re-send) carrying the ``out_order_id`` that was sent.
+        """
         operation = f"{self._namespace}.{method}"
         try:
             return cast_to.model_validate(data)
         except ValidationError as exc:
             fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            raise APIResponseValidationError(
+            endpoint = self._client._endpoint(operation)
+            problem = APIResponseValidationError(
                 None,
                 f"answer of {operation} does not fit {cast_to.__name__} (fields: {fields})",
                 None,
-                self._client._endpoint(operation).path,
+                endpoint.path,
+            )
+            if endpoint.kind != "write":
+                raise problem from None
+            out_order_id = (sent or {}).get("out_order_id")
+            raise OutcomeUnknownError(
+                f"the server accepted {operation} (code 0) but {problem.message}; it was most "
+                "likely carried out: reconcile before retrying",
+                operation=operation,
+                path=endpoint.path,
+                traceid=None,
+                out_order_id=None if out_order_id is None else str(out_order_id),
+                cause=problem,
             ) from None
 
     async def _call_items(

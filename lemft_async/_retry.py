@@ -29,6 +29,7 @@ class Disposition(enum.Enum):
     RETRY = "retry"  # the server did not act: always safe
     RETRY_IF_READ = "retry_if_read"  # outcome unknown: safe only for reads
     RESYNC_CLOCK = "resync_clock"  # 10003: fix the clock offset, then retry once
+    UNKNOWN_IF_WRITE = "unknown_if_write"  # a read raises it; a write's outcome is unknown
     RAISE = "raise"
 
 

@@ -19,12 +19,18 @@ from typing import Protocol, TypeVar
 import httpx
 
 from ._endpoints import OperationKind
-from ._errors import APIError, LemftError, OutcomeUnknownError
+from ._errors import APIError, APIResponseValidationError, LemftError, OutcomeUnknownError
 from ._http_errors import as_sdk_error
 from ._logging import logger
 from ._retry import Disposition, RetryPolicy
 
-__all__ = ["OutcomeUnknownFactory", "Recover", "Recovery", "run_attempts"]
+__all__ = [
+    "OutcomeUnknownFactory",
+    "Recover",
+    "Recovery",
+    "run_attempts",
+    "warn_cancelled_write",
+]
 
 T = TypeVar("T")
 
@@ -84,7 +90,7 @@ async def run_attempts(
         started = time.perf_counter()
         try:
             response = await send()
-            result = decode(response)
+            result = _decoded(decode, response, path=path, traceid=traceid)
         except (APIError, httpx.RequestError) as exc:
             # RequestError, not just TransportError: an answer httpx cannot decode
             # (DecodingError) must also be classified, never escape raw.
@@ -102,20 +108,29 @@ async def run_attempts(
             return result
 
         disposition = classify(error)
-        if recover is not None:
+        if kind == "write" and isinstance(error, APIError) and (error.status_code or 0) >= 500:
+            # A business code inside an HTTP error answer may come from an intermediary
+            # or a failing server: that the server did not act is not known.
+            disposition = Disposition.RETRY_IF_READ
+        elif recover is not None:
             recovery = await recover(error, disposition, response, retries)
             if recovery is not None:
                 if recovery is Recovery.RETRY_COUNTED:
                     retries += 1
                 continue
-        if disposition is Disposition.RETRY_IF_READ and kind == "write":
+        if kind == "write" and disposition in (
+            Disposition.RETRY_IF_READ,
+            Disposition.UNKNOWN_IF_WRITE,
+        ):
             sdk_error = as_sdk_error(error, path=path, traceid=traceid)
             raise outcome_unknown(
                 f"outcome unknown after {type(sdk_error).__name__}: {sdk_error}; not re-sent",
                 cause=sdk_error,
             ) from sdk_error
         if disposition not in _RETRYABLE or retries >= max_retries:
-            raise as_sdk_error(error, path=path, traceid=traceid) from _cause(error)
+            # Never chained to the httpx exception: its .request holds the signed body
+            # (with ``key``) and a replayable signature. Its type is in the message.
+            raise as_sdk_error(error, path=path, traceid=traceid) from None
         delay = retry_after(error, response, policy)
         if delay is None:
             delay = policy.delay(retries)
@@ -147,12 +162,49 @@ def retry_after(
         seconds = float(value)
     except ValueError:
         return None
-    return seconds if 0 <= seconds <= policy.max_retry_after else None
+    # A longer Retry-After is capped, not ignored: a shorter backoff would only be refused.
+    return min(seconds, policy.max_retry_after) if seconds >= 0 else None
 
 
-def _cause(error: BaseException) -> BaseException | None:
-    # Chain transport exceptions for debugging; API errors are already the root cause.
-    return None if isinstance(error, LemftError) else error
+def _decoded(
+    decode: Callable[[httpx.Response], T],
+    response: httpx.Response,
+    *,
+    path: str,
+    traceid: str | None,
+) -> T:
+    """``decode(response)``; anything unexpected it raises is an unreadable answer.
+
+    An answer that breaks the decoder (absurd nesting, an out-of-range number) came back
+    from a server that may have acted: it must be classified like any undecodable body
+    (retried for reads, ``OutcomeUnknownError`` for writes), never escape raw.
+    """
+    try:
+        return decode(response)
+    except (APIError, httpx.RequestError):
+        raise
+    except Exception as exc:
+        raise APIResponseValidationError(
+            None,
+            f"the answer could not be decoded ({type(exc).__name__})",
+            traceid,
+            path,
+            status_code=response.status_code,
+        ) from None
+
+
+def warn_cancelled_write(
+    log: logging.Logger, label: str, path: str, reference: str | None, traceid: str | None
+) -> None:
+    """Log that a write was cancelled after it was sent: its outcome is unknown."""
+    log.warning(
+        "%s %s: cancelled after the request was sent; the outcome is unknown, reconcile "
+        "before retrying (reference=%s, traceid=%s)",
+        label,
+        path,
+        reference,
+        traceid,
+    )
 
 
 def _short(error: BaseException) -> str:

@@ -23,11 +23,11 @@ from ._config import Credentials
 from ._endpoints import OperationKind
 from ._errors import OutcomeUnknownError, error_for_code
 from ._gate import Gate, GateKey
-from ._http_errors import load_payload, not_an_envelope
+from ._http_errors import envelope_code, load_payload, not_an_envelope
 from ._json import dumps
 from ._logging import logger
 from ._retry import Disposition, RetryPolicy, classify
-from ._retry_loop import Recovery, run_attempts
+from ._retry_loop import Recovery, run_attempts, warn_cancelled_write
 from ._signing import SignatureEncoding, compute_signature
 
 __all__ = ["Clock", "Transport", "encode_body"]
@@ -60,11 +60,7 @@ def encode_body(credentials: Credentials, params: Mapping[str, Any]) -> bytes:
 def _decode(response: httpx.Response, *, path: str, traceid: str) -> Any:
     payload = load_payload(response)
     if isinstance(payload, dict) and "code" in payload:
-        raw_code = payload["code"]
-        try:
-            code = int(raw_code)
-        except (TypeError, ValueError):
-            code = None
+        code = envelope_code(payload["code"])
         if code == 0:
             return payload.get("data")
         if code is not None:
@@ -113,6 +109,7 @@ class Transport:
         url = self.base_url + path
         key = self.gate_key(path)
         label = operation or path
+        reference = None if out_order_id is None else f"out_order_id={out_order_id}"
         resynced = False
 
         async def send() -> httpx.Response:
@@ -130,7 +127,12 @@ class Transport:
                     ),
                     "traceid": traceid,
                 }
-                return await self.http.post(url, content=body, headers=headers, timeout=timeout)
+                try:
+                    return await self.http.post(url, content=body, headers=headers, timeout=timeout)
+                except anyio.get_cancelled_exc_class():
+                    if kind == "write":
+                        warn_cancelled_write(logger, label, path, reference, traceid)
+                    raise
 
         def decode(response: httpx.Response) -> Any:
             return _decode(response, path=path, traceid=traceid)

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .._errors import APIResponseValidationError
+from ._errors import KeySecureOutcomeUnknownError
 from ._pagination import KeySecurePage, KeySecurePaginator
 from ._params import check_page
+from ._transport import _references
 
 if TYPE_CHECKING:
     from ._client import AsyncKeySecure
@@ -64,7 +66,21 @@ class KeySecureResource:
         body: Mapping[str, Any] | None = None,
     ) -> M:
         data = await self._call(operation, path_params=path_params, body=body)
-        return parse_model(cast_to, data, path=self._client._endpoints[operation].path)
+        endpoint = self._client._endpoints[operation]
+        try:
+            return parse_model(cast_to, data, path=endpoint.path)
+        except APIResponseValidationError as problem:
+            if endpoint.kind != "write":
+                raise
+            # The server said success: the write most likely happened. Not a failure.
+            raise KeySecureOutcomeUnknownError(
+                f"the server accepted {operation} but {problem.message}; it was most likely "
+                "carried out: reconcile before retrying",
+                operation=operation,
+                path=endpoint.path,
+                references=_references(body),
+                cause=problem,
+            ) from None
 
     def _paginate(
         self,

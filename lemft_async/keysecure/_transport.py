@@ -31,11 +31,11 @@ import anyio
 import httpx
 
 from .._clock import Clock
-from .._http_errors import load_payload, not_an_envelope
+from .._http_errors import envelope_code, load_payload, not_an_envelope
 from .._json import dumps
 from .._logging import logger
 from .._retry import Disposition, RetryPolicy, classify_http
-from .._retry_loop import Recovery, run_attempts
+from .._retry_loop import Recovery, run_attempts, warn_cancelled_write
 from ._endpoints import Endpoint
 from ._errors import (
     KeySecureOutcomeUnknownError,
@@ -73,10 +73,7 @@ def build_path(endpoint: Endpoint, params: Mapping[str, str]) -> str:
 def _decode(response: httpx.Response, *, path: str) -> Any:
     payload = load_payload(response)
     if isinstance(payload, dict) and "code" in payload:
-        try:
-            code = int(payload["code"])
-        except (TypeError, ValueError):
-            code = None
+        code = envelope_code(payload["code"])
         if code == 0:
             return payload.get("data")
         if code is not None:
@@ -152,9 +149,19 @@ class Transport:
                 token = await self._tokens().get()
 
         async def send() -> httpx.Response:
-            return await self.http.request(
-                endpoint.method, url, content=content, headers=self.headers(token), timeout=timeout
-            )
+            try:
+                return await self.http.request(
+                    endpoint.method,
+                    url,
+                    content=content,
+                    headers=self.headers(token),
+                    timeout=timeout,
+                )
+            except anyio.get_cancelled_exc_class():
+                if endpoint.kind == "write":
+                    refs = ", ".join(f"{k}={v}" for k, v in _references(body).items()) or None
+                    warn_cancelled_write(logger, f"keysecure {label}", path, refs, None)
+                raise
 
         def decode(response: httpx.Response) -> Any:
             return _decode(response, path=endpoint.path)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from .._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from .._config import resolve_base_url
 from .._endpoints import OperationKind
+from .._errors import APIResponseValidationError
 from .._logging import setup_from_env
 from .._retry import RetryPolicy
 from ._endpoints import PayinEndpoint, resolve_paths
+from ._errors import PayinOutcomeUnknownError
 from ._models import PayinCreated, PayinOrder, PayoutOrder
 from ._notifications import Notification, NotificationKind, parse_notification
 from ._signing import ResponseVerification
@@ -33,6 +36,8 @@ from ._validation import (
 __all__ = ["AsyncPayin"]
 
 _VERIFY_MODES: tuple[ResponseVerification, ...] = ("strict", "flat", "if_present", "off")
+
+W = TypeVar("W", bound=BaseModel)
 
 
 class AsyncPayin(BaseClient):
@@ -148,7 +153,7 @@ class AsyncPayin(BaseClient):
             extra_params,
         )
         data = await self._call("create_order", params)
-        return PayinCreated.model_validate(_result(data, params))
+        return _write_result(PayinCreated, _result(data, params), "create_order", params)
 
     async def query_order(
         self,
@@ -207,7 +212,7 @@ class AsyncPayin(BaseClient):
             extra_params,
         )
         data = await self._call("apply_payout", params)
-        return PayoutOrder.model_validate(_result(data, params))
+        return _write_result(PayoutOrder, _result(data, params), "apply_payout", params)
 
     async def query_payout(
         self, *, mch_order_no: str | None = None, agentpay_order_id: str | None = None
@@ -334,3 +339,26 @@ def _merge(
         raise ValueError(f"{name} must not set {', '.join(clash)}: the client sets them")
     merged.update(extra_params)
     return merged
+
+
+def _write_result(cast_to: type[W], data: dict[str, Any], operation: str, params: Any) -> W:
+    """The model of a write's SUCCESS answer. The gateway accepted the order: an answer
+    that does not fit the model must not read as a failure (the money may move), so it is
+    an outcome-unknown error carrying ``mch_order_no`` to reconcile with."""
+    try:
+        return cast_to.model_validate(data)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+        problem = APIResponseValidationError(
+            None, f"answer of {operation} does not fit {cast_to.__name__} (fields: {fields})"
+        )
+        mch_order_no = params.get("mchOrderNo") if isinstance(params, dict) else None
+        raise PayinOutcomeUnknownError(
+            f"the gateway accepted {operation} but {problem.message}; it was most likely "
+            "carried out: reconcile with query_order/query_payout before retrying",
+            operation=operation,
+            path=None,
+            traceid=None,
+            out_order_id=None if mch_order_no is None else str(mch_order_no),
+            cause=problem,
+        ) from None

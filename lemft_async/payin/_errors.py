@@ -14,8 +14,10 @@ class PayinError(APIError):
 
     ``ret_msg`` is the gateway's reason (e.g. "签名失败"), ``err_code`` / ``err_des`` the
     XxPay error code and text when present (``0013`` signature error, ``0014`` parameter
-    error, ``0112`` order not found ...). A FAIL is a definitive answer; with ``err_code``
-    ``0010`` (system error) an order may still exist: query it before creating another.
+    error, ``0112`` order not found ...). A FAIL is a definitive answer, except the codes
+    after which an order may exist (``0010`` system, ``0110``/``0111`` third party, ``0118``
+    database, ``0120`` status update): for ``create_order``/``apply_payout`` those arrive as
+    the ``cause`` of a ``PayinOutcomeUnknownError``.
     """
 
     def __init__(

@@ -22,8 +22,9 @@ import httpx
 from .._endpoints import OperationKind
 from .._http_errors import load_payload, not_an_envelope
 from .._logging import logger
-from .._retry import RetryPolicy, classify
-from .._retry_loop import run_attempts
+from .._retry import Disposition, RetryPolicy
+from .._retry import classify as classify_lemft
+from .._retry_loop import run_attempts, warn_cancelled_write
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
 from ._signing import SIGN, ResponseVerification, render_value, response_signature_matches, sign
 
@@ -49,6 +50,23 @@ def encode_form(params: Mapping[str, object], secret: str) -> dict[str, str]:
             form[key] = text
     form[SIGN] = sign(form, secret)
     return form
+
+
+# XxPay error codes after which the order may exist (system, third-party, database and
+# status-update failures): for create_order / apply_payout the outcome is unknown.
+AMBIGUOUS_ERR_CODES = frozenset({"0010", "0110", "0111", "0118", "0120"})
+
+
+def classify(error: BaseException) -> Disposition:
+    """Payin's own rows, then the core table (HTTP and transport rows)."""
+    if isinstance(error, PayinError) and error.err_code in AMBIGUOUS_ERR_CODES:
+        return Disposition.RETRY_IF_READ
+    if isinstance(error, ResponseSignatureError):
+        # A SUCCESS we cannot trust: the order may have been accepted, or it is a forgery.
+        # A write must be reconciled, never re-sent; a read is raised (retrying would not
+        # change the signature).
+        return Disposition.UNKNOWN_IF_WRITE
+    return classify_lemft(error)
 
 
 @dataclass
@@ -126,7 +144,13 @@ class PayinTransport:
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}
 
         async def send() -> httpx.Response:
-            return await self.http.post(url, data=form, headers=headers, timeout=timeout)
+            try:
+                return await self.http.post(url, data=form, headers=headers, timeout=timeout)
+            except anyio.get_cancelled_exc_class():
+                if kind == "write":
+                    reference = f"mchOrderNo={mch_order_no}" if mch_order_no else None
+                    warn_cancelled_write(_log, f"payin {operation}", path, reference, traceid)
+                raise
 
         def decode(response: httpx.Response) -> dict[str, Any]:
             return self._decode(response, path=path, mch_order_no=mch_order_no)

@@ -145,7 +145,7 @@ def decode_event(
     if tag is None:
         tag = _header_text(view, scheme.tag_key)
     notify_id = _envelope_text(data, "notify_id", "notifyId", allow_int=True)
-    if notify_id is None:
+    if notify_id is None and scheme.notify_key:
         notify_id = _header_text(view, scheme.notify_key)
     tag_kind = kind_for_tag(tag, tag_kinds)
     if kind is not None and tag_kind not in ("unknown", kind):

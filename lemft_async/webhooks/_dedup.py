@@ -7,7 +7,8 @@ A failed handler *releases* the key so the next redelivery runs it again. A clai
 lease: if the process dies mid-handler, the key frees itself after ``lease`` seconds.
 
 Keys: ``"id:" + notify_id`` when the notification has one, else ``"sha256:" +`` hex of
-SHA-256(tag, NUL, raw body) (*inferred*, docs/notifications.md).
+SHA-256(raw body) (*inferred*, docs/notifications.md). Only signed content makes the key:
+a tag read from an unsigned header must not turn a replay into a "new" event.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def dedup_key(event: WebhookEventBase, raw_body: bytes) -> str:
     """The de-duplication key of a delivery (see module docstring)."""
     if event.notify_id:
         return "id:" + event.notify_id
-    digest = hashlib.sha256((event.event_tag or "").encode("utf-8") + b"\x00" + raw_body)
+    digest = hashlib.sha256(raw_body)
     return "sha256:" + digest.hexdigest()
 
 

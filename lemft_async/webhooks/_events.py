@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from .._logging import mask_card_no
+from .._logging import mask_deep
 from ..types import Card, CardTrade, Order, Payee, Payment, WalletTransaction
 
 __all__ = [
@@ -88,24 +88,6 @@ def kind_for_tag(tag: str | None, overrides: Mapping[str, EventKind] | None = No
     return "unknown"
 
 
-_MASK_KEYS: Final[frozenset[str]] = frozenset({"card_no", "pan", "cvv", "pin", "cardno", "cardNo"})
-
-
-def _masked(value: Any) -> Any:
-    # For reprs of untyped data: hide card numbers, CVV and PIN at any depth.
-    if isinstance(value, Mapping):
-        out = {}
-        for k, v in value.items():
-            if k in _MASK_KEYS and v:
-                out[k] = mask_card_no(v) if k in ("card_no", "pan", "cardno", "cardNo") else "***"
-            else:
-                out[k] = _masked(v)
-        return out
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
-
-
 class WebhookEventBase(BaseModel):
     """Fields every event has. ``data`` is the payload minus the envelope fields
     (``eventTag``/``event_tag``/``notify_id``/``notifyId``); unknown fields are kept there.
@@ -176,7 +158,7 @@ class UnknownEvent(WebhookEventBase):
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
-            yield name, (_masked(value) if name == "data" else value)
+            yield name, (mask_deep(value) if name == "data" else value)
 
 
 _CLASSES: Final[dict[str, type[WebhookEventBase]]] = {

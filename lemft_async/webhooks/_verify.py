@@ -51,14 +51,15 @@ class WebhookScheme:
     ``message(body, timestamp) -> bytes`` replaces the signed layout (default
     ``body + timestamp``); ``signature_separator`` lets one header carry several
     signatures (e.g. ``","``), any of which may match. Header names are case-insensitive.
-    ``event_tag_header`` and ``notify_id_header`` are read for decoding and de-duplication;
-    note they are not covered by the signature.
+    ``event_tag_header`` is read when the body carries no tag. ``notify_id_header`` (off by
+    default) is read for de-duplication only when set: headers are not covered by the
+    signature, so by default a delivery's identity comes from the signed body alone.
     """
 
     timestamp_header: str = "timestamp"
     signature_header: str = "signature"
     event_tag_header: str = "eventTag"
-    notify_id_header: str = "notify_id"
+    notify_id_header: str | None = None
     encoding: SignatureEncoding = "hex"
     message: Callable[[bytes, str], bytes] | None = None
     signature_separator: str | None = None
@@ -74,6 +75,9 @@ class WebhookScheme:
         names = ("timestamp_header", "signature_header", "event_tag_header", "notify_id_header")
         for name in names:
             value = getattr(self, name)
+            if name == "notify_id_header" and value is None:
+                keys.append("")  # opted out (the default): never read
+                continue
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"{name} must be a non-empty header name")
             keys.append(value.strip().lower())
@@ -89,7 +93,7 @@ class WebhookScheme:
             raise ValueError("signature_separator must be a non-empty string or None")
         for attr, key in zip(("ts_key", "sig_key", "tag_key", "notify_key"), keys, strict=True):
             object.__setattr__(self, attr, key)
-        object.__setattr__(self, "wanted", frozenset(keys))
+        object.__setattr__(self, "wanted", frozenset(k for k in keys if k))
 
 
 DEFAULT_SCHEME = WebhookScheme()

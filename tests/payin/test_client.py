@@ -13,6 +13,7 @@ from lemft_async import APIError
 from lemft_async.payin import (
     AsyncPayin,
     PayinError,
+    PayinOutcomeUnknownError,
     PayinStatus,
     PayoutStatus,
     ResponseSignatureError,
@@ -328,12 +329,17 @@ async def test_response_signature_modes(
             )
             assert created.pay_order_id == "Le20250311182001"
         else:
-            with pytest.raises(ResponseSignatureError) as info:
+            # A write: an untrusted SUCCESS means the order may exist, so it is an unknown
+            # outcome (never re-sent) whose cause is the signature error.
+            with pytest.raises(PayinOutcomeUnknownError) as info:
                 await client.create_order(mch_order_no="M1", amount=10000, notify_url=NOTIFY_URL)
             assert info.value.mch_order_no == "M1"
-            assert info.value.payload is not None
-            assert info.value.payload["payOrderId"] == "Le20250311182001"
-            assert "forged" in str(info.value)
+            cause = info.value.cause
+            assert isinstance(cause, ResponseSignatureError)
+            assert cause.mch_order_no == "M1"
+            assert cause.payload is not None
+            assert cause.payload["payOrderId"] == "Le20250311182001"
+            assert "forged" in str(cause)
     assert len(gateway.requests) == 1
 
 
@@ -342,8 +348,43 @@ async def test_tampered_nested_pay_url_is_caught(gateway: FakeGateway) -> None:
     body["payParams"] = {**CREATED["payParams"], "payUrl": "https://evil.example"}  # type: ignore[dict-item]
     gateway.replies.append(json_response(body))
     async with _client(gateway) as client:
-        with pytest.raises(ResponseSignatureError):
+        with pytest.raises(PayinOutcomeUnknownError) as info:
             await client.create_order(amount=10000, notify_url=NOTIFY_URL)
+    assert isinstance(info.value.cause, ResponseSignatureError)
+    assert len(gateway.requests) == 1
+
+
+async def test_a_read_with_a_bad_signature_raises_the_signature_error_at_once(
+    gateway: FakeGateway,
+) -> None:
+    gateway.replies.append(json_response({**QUERIED, "sign": "0" * 32}))
+    async with _client(gateway) as client:
+        with pytest.raises(ResponseSignatureError):
+            await client.query_order(mch_order_no="M1")
+    assert len(gateway.requests) == 1
+
+
+@pytest.mark.parametrize("err_code", ["0010", "0110", "0111", "0118", "0120"])
+async def test_ambiguous_fail_codes_make_a_write_outcome_unknown(
+    gateway: FakeGateway, err_code: str
+) -> None:
+    fail = {"retCode": "FAIL", "retMsg": "system error", "errCode": err_code}
+    gateway.replies.append(json_response(fail))
+    async with _client(gateway) as client:
+        with pytest.raises(PayinOutcomeUnknownError) as info:
+            await client.create_order(mch_order_no="M9", amount=10000, notify_url=NOTIFY_URL)
+    assert info.value.mch_order_no == "M9"
+    assert isinstance(info.value.cause, PayinError)
+    assert len(gateway.requests) == 1
+
+
+async def test_a_definite_fail_code_stays_a_payin_error(gateway: FakeGateway) -> None:
+    gateway.replies.append(json_response({"retCode": "FAIL", "retMsg": "bad", "errCode": "0014"}))
+    async with _client(gateway) as client:
+        with pytest.raises(PayinError) as info:
+            await client.create_order(mch_order_no="M9", amount=10000, notify_url=NOTIFY_URL)
+    assert not isinstance(info.value, PayinOutcomeUnknownError)
+    assert info.value.err_code == "0014"
 
 
 async def test_response_signature_error_pickles() -> None:
@@ -407,9 +448,11 @@ async def test_repr_and_errors_never_show_the_secret(gateway: FakeGateway) -> No
     async with _client(gateway) as client:
         assert SECRET not in repr(client)
         assert "secret=***" in repr(client)
-        with pytest.raises(ResponseSignatureError) as info:
+        with pytest.raises(PayinOutcomeUnknownError) as info:
             await client.create_order(amount=10000, notify_url=NOTIFY_URL)
+        assert isinstance(info.value.cause, ResponseSignatureError)
         assert SECRET not in str(info.value)
+        assert SECRET not in str(info.value.cause)
 
 
 async def test_path_overrides_are_used(gateway: FakeGateway) -> None:

@@ -327,7 +327,20 @@ async def test_retry_after_header_is_honoured(
     assert no_sleep == [1.5]
 
 
-@pytest.mark.parametrize("value", ["120", "soon", "-1"])
+async def test_a_long_retry_after_is_capped_not_ignored(
+    client: AsyncLemft, api: Any, no_sleep: list[float]
+) -> None:
+    # The server asked for 120 s; a shorter jittered backoff would only be refused again.
+    api.post(GET_ORDER).mock(
+        side_effect=[envelope(code=10004, headers={"Retry-After": "120"}), envelope({})]
+    )
+
+    await client.orders.retrieve("ord_1")
+
+    assert no_sleep == [RetryPolicy().max_retry_after]
+
+
+@pytest.mark.parametrize("value", ["soon", "-1"])
 async def test_unusable_retry_after_falls_back_to_backoff(
     client: AsyncLemft, api: Any, no_sleep: list[float], value: str
 ) -> None:

@@ -124,12 +124,17 @@ def test_numeric_notify_id_becomes_text() -> None:
     assert event.notify_id == "42"
 
 
-def test_tag_and_notify_id_from_headers_when_the_body_has_none() -> None:
+def test_tag_from_header_when_the_body_has_none_but_notify_id_header_is_opt_in() -> None:
     body = body_of({"card_id": "c1"})
     headers = signed_headers(body, eventTag="card.status.lost", NOTIFY_ID="n-9")
     event = construct(body, headers=headers)
     assert isinstance(event, CardEvent)
-    assert (event.event_tag, event.notify_id) == ("card.status.lost", "n-9")
+    # The notify_id header is unsigned: ignored unless the scheme names it.
+    assert (event.event_tag, event.notify_id) == ("card.status.lost", None)
+    opted_in = construct(
+        body, headers=headers, scheme=webhooks.WebhookScheme(notify_id_header="notify_id")
+    )
+    assert (opted_in.event_tag, opted_in.notify_id) == ("card.status.lost", "n-9")
 
 
 def test_body_tag_wins_over_the_unsigned_header() -> None:

@@ -331,7 +331,9 @@ class PayinSandbox:
     def _require_running(self) -> None:
         if self._tg is None:
             raise GatewayFailure(
-                "0010", "sandbox not running: enter `async with PayinSandbox() as sandbox`"
+                # A definite refusal (not 0010, "system error", after which an order may exist).
+                "0014",
+                "sandbox not running: enter `async with PayinSandbox() as sandbox`",
             )
 
     def _create_order(self, form: Mapping[str, str]) -> dict[str, Any]:
