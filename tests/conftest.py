@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
+import anyio
 import pytest
 
 from lemft_async import AsyncLemft
@@ -40,3 +42,19 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(transport, "_sleep", fake_sleep)
     return delays
+
+
+async def run_all(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    """Run the calls concurrently; each slot holds the result or the exception raised."""
+    results: list[Any] = [None] * len(calls)
+
+    async def one(i: int, call: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            results[i] = await call()
+        except Exception as exc:
+            results[i] = exc
+
+    async with anyio.create_task_group() as tg:
+        for i, call in enumerate(calls):
+            tg.start_soon(one, i, call)
+    return results

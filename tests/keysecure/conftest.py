@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import anyio
@@ -56,22 +56,6 @@ def make_client(**options: Any) -> AsyncKeySecure:
 def assert_no_secret(text: str) -> None:
     for secret in SECRETS:
         assert secret not in text
-
-
-async def run_all(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
-    """Run the calls concurrently; each slot holds the result or the exception raised."""
-    results: list[Any] = [None] * len(calls)
-
-    async def one(i: int, call: Callable[[], Awaitable[Any]]) -> None:
-        try:
-            results[i] = await call()
-        except Exception as exc:
-            results[i] = exc
-
-    async with anyio.create_task_group() as tg:
-        for i, call in enumerate(calls):
-            tg.start_soon(one, i, call)
-    return results
 
 
 @pytest.fixture

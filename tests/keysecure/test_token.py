@@ -18,12 +18,12 @@ from lemft_async.keysecure import (
 )
 from lemft_async.keysecure._token import Token, TokenManager, interpret_expiry
 from lemft_async.keysecure.sandbox import KeySecureSandbox, SandboxClock
+from tests.conftest import run_all
 from tests.keysecure.conftest import (
     API_SECRET,
     TOKEN_PATH,
     envelope,
     make_client,
-    run_all,
     token_response,
 )
 

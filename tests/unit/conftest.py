@@ -6,7 +6,7 @@ import json
 import time
 import types
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,13 @@ import respx
 
 import lemft_async._transport as transport_module
 from lemft_async import AsyncLemft
-from tests.conftest import BASE_URL, FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
+from tests.conftest import (
+    BASE_URL,
+    FAKE_API_KEY,
+    FAKE_APP_ID,
+    FAKE_CUSTOMER_ID,
+    FAKE_KEY,
+)
 
 WALLET_LIST = "/v1/openApi/wallet/walletList"
 GET_ORDER = "/v1/openApi/card/order/getOrder"
@@ -131,22 +137,6 @@ class OverlapServer:
         if overlapped:
             return envelope(code=10004, message="currently too many requests, try again later")
         return envelope(self.data)
-
-
-async def run_all(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
-    """Run the calls concurrently; each slot holds the result or the exception raised."""
-    results: list[Any] = [None] * len(calls)
-
-    async def one(i: int, call: Callable[[], Awaitable[Any]]) -> None:
-        try:
-            results[i] = await call()
-        except Exception as exc:
-            results[i] = exc
-
-    async with anyio.create_task_group() as tg:
-        for i, call in enumerate(calls):
-            tg.start_soon(one, i, call)
-    return results
 
 
 async def wait_until(condition: Callable[[], bool], *, checkpoints: int = 1000) -> None:

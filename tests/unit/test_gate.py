@@ -12,14 +12,13 @@ import pytest
 import lemft_async._transport as transport_module
 from lemft_async import AsyncLemft, GateKey, LocalGate, NullGate, TooManyRequestsError
 from lemft_async.types import OrderDetail
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, run_all
 from tests.unit.conftest import (
     GET_ORDER,
     WALLET_LIST,
     OverlapServer,
     envelope,
     make_client,
-    run_all,
     wait_until,
 )
 
