@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
-from ._config import Credentials, env_settings, resolve_base_url
+from ._config import Credentials, coerce_id, env_settings, resolve_base_url
 from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
 from ._logging import setup_from_env
@@ -65,8 +65,8 @@ class AsyncLemft(BaseClient):
     ) -> None:
         setup_from_env()
         credentials = Credentials(
-            customer_id=_coerce(customer_id, "customer_id"),
-            app_id=_coerce(app_id, "app_id"),
+            customer_id=coerce_id("customer_id", customer_id),
+            app_id=coerce_id("app_id", app_id),
             key=key,
             api_key=api_key,
         )
@@ -248,11 +248,3 @@ class AsyncLemft(BaseClient):
             f"AsyncLemft(customer_id={self.customer_id}, app_id={self.app_id}, "
             f"base_url={self.base_url!r}, key=***, api_key=***)"
         )
-
-
-def _coerce(value: int | str, name: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    if isinstance(value, str):
-        raise ValueError(f"{name} must be a positive integer")
-    return value

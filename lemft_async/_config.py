@@ -59,7 +59,8 @@ class Credentials:
         )
 
 
-def _coerce_id(name: str, value: int | str) -> int:
+def coerce_id(name: str, value: int | str) -> int:
+    """An id given as an int or a digit string (environment variables are text)."""
     if isinstance(value, str):
         text = value.strip()
         if not text.isdigit():
@@ -143,8 +144,8 @@ def env_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     if missing:
         raise ValueError(f"missing environment variable(s): {', '.join(missing)}")
     settings: dict[str, Any] = {
-        "customer_id": _coerce_id("LEMFT_CUSTOMER_ID", env["LEMFT_CUSTOMER_ID"]),
-        "app_id": _coerce_id("LEMFT_APP_ID", env["LEMFT_APP_ID"]),
+        "customer_id": coerce_id("LEMFT_CUSTOMER_ID", env["LEMFT_CUSTOMER_ID"]),
+        "app_id": coerce_id("LEMFT_APP_ID", env["LEMFT_APP_ID"]),
         "key": env["LEMFT_KEY"],
         "api_key": env["LEMFT_API_KEY"],
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,11 +26,13 @@ __all__ = [
     "check_text",
     "check_time",
     "new_out_order_id",
+    "optional",
     "out_order_id_param",
     "unwrap",
 ]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def build_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -50,6 +52,11 @@ def build_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
             )
         body.update(extra_body)
     return body
+
+
+def optional(check: Callable[..., T], name: str, value: object, **options: Any) -> T | None:
+    """``check(name, value, **options)``, or ``None`` (not sent) when ``value`` is ``None``."""
+    return None if value is None else check(name, value, **options)
 
 
 def check_id(name: str, value: object) -> str:

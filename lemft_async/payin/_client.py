@@ -13,6 +13,7 @@ from .._config import resolve_base_url
 from .._endpoints import OperationKind
 from .._errors import APIResponseValidationError
 from .._logging import setup_from_env
+from .._resource import optional
 from .._retry import RetryPolicy
 from ._endpoints import PayinEndpoint, resolve_paths
 from ._errors import PayinOutcomeUnknownError
@@ -147,8 +148,8 @@ class AsyncPayin(BaseClient):
         params = _merge(
             {
                 **shared,
-                "returnUrl": _opt(check_url, "return_url", return_url),
-                "remark": _opt(_check_text, "remark", remark),
+                "returnUrl": optional(check_url, "return_url", return_url),
+                "remark": optional(_check_text, "remark", remark),
             },
             extra_params,
         )
@@ -169,8 +170,8 @@ class AsyncPayin(BaseClient):
         if pay_order_id is None and mch_order_no is None:
             raise ValueError("pass pay_order_id or mch_order_no")
         params = {
-            "payOrderId": _opt(check_id, "pay_order_id", pay_order_id),
-            "mchOrderNo": _opt(check_id, "mch_order_no", mch_order_no),
+            "payOrderId": optional(check_id, "pay_order_id", pay_order_id),
+            "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "executeNotify": check_flag("execute_notify", execute_notify),
         }
         data = await self._call("query_order", params)
@@ -207,7 +208,7 @@ class AsyncPayin(BaseClient):
                 "accountNo": check_id("account_no", account_no, max_length=64),
                 "accountBankCode": check_id("account_bank_code", account_bank_code),
                 "extra": check_extra("extra", extra),
-                "remark": _opt(_check_text, "remark", remark),
+                "remark": optional(_check_text, "remark", remark),
             },
             extra_params,
         )
@@ -221,8 +222,8 @@ class AsyncPayin(BaseClient):
         if mch_order_no is None and agentpay_order_id is None:
             raise ValueError("pass mch_order_no or agentpay_order_id")
         params = {
-            "mchOrderNo": _opt(check_id, "mch_order_no", mch_order_no),
-            "agentpayOrderId": _opt(check_id, "agentpay_order_id", agentpay_order_id),
+            "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
+            "agentpayOrderId": optional(check_id, "agentpay_order_id", agentpay_order_id),
         }
         data = await self._call("query_payout", params)
         return PayoutOrder.model_validate(_without_sign(data))
@@ -295,9 +296,9 @@ def _order_fields(
         "amount": check_amount("amount", amount),
         "currency": check_currency("currency", currency),
         "notifyUrl": check_url("notify_url", notify_url),
-        "phoneNumber": _opt(check_phone, "phone_number", phone_number),
-        "payerEmail": _opt(check_email, "payer_email", payer_email),
-        "accountName": _opt(check_account_name, "account_name", account_name),
+        "phoneNumber": optional(check_phone, "phone_number", phone_number),
+        "payerEmail": optional(check_email, "payer_email", payer_email),
+        "accountName": optional(check_account_name, "account_name", account_name),
     }
 
 
@@ -310,10 +311,6 @@ def _result(data: dict[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
 def _without_sign(data: dict[str, Any]) -> dict[str, Any]:
     # Checked already; the signature is of no use to callers and stays out of reprs.
     return {k: v for k, v in data.items() if k != "sign"}
-
-
-def _opt(check: Any, name: str, value: object) -> Any:
-    return None if value is None else check(name, value)
 
 
 def _check_text(name: str, value: object) -> str:

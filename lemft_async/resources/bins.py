@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int
+from .._resource import AsyncAPIResource, check_id, check_int, optional
 from ..types.bins import Bin, BinFees, BinLimits
 
 __all__ = ["AsyncBins"]
@@ -27,7 +27,7 @@ class AsyncBins(AsyncAPIResource):
         """List card BINs (inferred: ``card/bin/binList``)."""
         params = {
             "currency": currency,
-            "card_type": None if card_type is None else check_int("card_type", card_type),
+            "card_type": optional(check_int, "card_type", card_type),
         }
         return self._paginate(
             "list", params, Bin, page_no=page_no, page_size=page_size, extra_body=extra_body

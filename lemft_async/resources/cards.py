@@ -7,14 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int, check_text, check_time
+from .._resource import AsyncAPIResource, check_id, check_int, check_text, check_time, optional
 from ..types.cards import Card, CardTrade, MerchantScore
 
 __all__ = ["AsyncCards"]
-
-
-def _opt_time(name: str, value: datetime | str | None) -> str | None:
-    return None if value is None else check_time(name, value)
 
 
 class AsyncCards(AsyncAPIResource):
@@ -33,10 +29,10 @@ class AsyncCards(AsyncAPIResource):
     ) -> AsyncPaginator[Card]:
         """List cards (inferred: ``card/card/cardList``)."""
         params = {
-            "card_id": None if card_id is None else check_id("card_id", card_id),
-            "bin_id": None if bin_id is None else check_id("bin_id", bin_id),
-            "holder_id": None if holder_id is None else check_id("holder_id", holder_id),
-            "status": None if status is None else check_int("status", status),
+            "card_id": optional(check_id, "card_id", card_id),
+            "bin_id": optional(check_id, "bin_id", bin_id),
+            "holder_id": optional(check_id, "holder_id", holder_id),
+            "status": optional(check_int, "status", status),
         }
         return self._paginate(
             "list", params, Card, page_no=page_no, page_size=page_size, extra_body=extra_body
@@ -60,7 +56,7 @@ class AsyncCards(AsyncAPIResource):
     ) -> Card:
         params = {
             "card_id": check_id("card_id", card_id),
-            "remark": None if remark is None else check_text("remark", remark, max_length=255),
+            "remark": optional(check_text, "remark", remark, max_length=255),
         }
         card = await self._call(method, params, Card, extra_body=extra_body, wrapper="card_info")
         if card.card_id is None:
@@ -125,10 +121,10 @@ class AsyncCards(AsyncAPIResource):
     ) -> AsyncPaginator[CardTrade]:
         """List card transactions (inferred: ``card/card/tradeList``)."""
         params = {
-            "card_id": None if card_id is None else check_id("card_id", card_id),
-            "trade_type": None if trade_type is None else check_int("trade_type", trade_type),
-            "start_time": _opt_time("start_time", start_time),
-            "end_time": _opt_time("end_time", end_time),
+            "card_id": optional(check_id, "card_id", card_id),
+            "trade_type": optional(check_int, "trade_type", trade_type),
+            "start_time": optional(check_time, "start_time", start_time),
+            "end_time": optional(check_time, "end_time", end_time),
         }
         return self._paginate(
             "list_trades",
@@ -151,8 +147,8 @@ class AsyncCards(AsyncAPIResource):
         Inferred path: ``card/card/merchantTradeScore``.
         """
         params = {
-            "start_time": _opt_time("start_time", start_time),
-            "end_time": _opt_time("end_time", end_time),
+            "start_time": optional(check_time, "start_time", start_time),
+            "end_time": optional(check_time, "end_time", end_time),
         }
         return await self._call(
             "merchant_score", params, MerchantScore, extra_body=extra_body, wrapper="score_info"

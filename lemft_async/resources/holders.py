@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_text
+from .._resource import AsyncAPIResource, check_id, check_text, optional
 from ..types.holders import Holder
 
 __all__ = ["AsyncHolders"]
@@ -50,7 +50,7 @@ class AsyncHolders(AsyncAPIResource):
     ) -> AsyncPaginator[Holder]:
         """List cardholders (inferred: ``card/holder/holderList``)."""
         params = {
-            "holder_id": None if holder_id is None else check_id("holder_id", holder_id),
+            "holder_id": optional(check_id, "holder_id", holder_id),
             "email": email,
         }
         return self._paginate(

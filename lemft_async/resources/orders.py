@@ -16,6 +16,7 @@ from .._resource import (
     check_text,
     check_time,
     new_out_order_id,
+    optional,
     out_order_id_param,
 )
 from ..types.orders import Order, OrderDetail
@@ -48,9 +49,9 @@ class AsyncOrders(AsyncAPIResource):
             "bin_id": check_id("bin_id", bin_id),
             "amount": check_money("amount", amount, allow_zero=True),
             "out_order_id": out_order_id_param(out_order_id),
-            "holder_id": None if holder_id is None else check_id("holder_id", holder_id),
-            "card_type": None if card_type is None else check_int("card_type", card_type),
-            "mark": None if mark is None else check_text("mark", mark, max_length=255),
+            "holder_id": optional(check_id, "holder_id", holder_id),
+            "card_type": optional(check_int, "card_type", card_type),
+            "mark": optional(check_text, "mark", mark, max_length=255),
         }
         return await self._order("open_card", params, extra_body)
 
@@ -95,14 +96,12 @@ class AsyncOrders(AsyncAPIResource):
         """List card orders (inferred: ``card/order/orderList``). Filter by ``out_order_id``
         to reconcile after an ``OutcomeUnknownError``."""
         params = {
-            "out_order_id": None
-            if out_order_id is None
-            else check_text("out_order_id", out_order_id),
-            "card_id": None if card_id is None else check_id("card_id", card_id),
-            "order_type": None if order_type is None else check_int("order_type", order_type),
-            "status": None if status is None else check_int("status", status),
-            "start_time": None if start_time is None else check_time("start_time", start_time),
-            "end_time": None if end_time is None else check_time("end_time", end_time),
+            "out_order_id": optional(check_text, "out_order_id", out_order_id),
+            "card_id": optional(check_id, "card_id", card_id),
+            "order_type": optional(check_int, "order_type", order_type),
+            "status": optional(check_int, "status", status),
+            "start_time": optional(check_time, "start_time", start_time),
+            "end_time": optional(check_time, "end_time", end_time),
         }
         return self._paginate(
             "list", params, Order, page_no=page_no, page_size=page_size, extra_body=extra_body

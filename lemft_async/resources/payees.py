@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int, check_text
+from .._resource import AsyncAPIResource, check_id, check_int, check_text, optional
 from ..types.payees import Payee
 from ..types.shared import ReferenceItem
 
@@ -145,7 +145,7 @@ class AsyncPayees(AsyncAPIResource):
     ) -> AsyncPaginator[Payee]:
         """List payees (inferred: ``payee/payeeList``)."""
         params = {
-            "status": None if status is None else check_int("status", status),
+            "status": optional(check_int, "status", status),
             "currency": currency,
         }
         return self._paginate(

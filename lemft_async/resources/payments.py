@@ -15,6 +15,7 @@ from .._resource import (
     check_money,
     check_text,
     check_time,
+    optional,
     out_order_id_param,
 )
 from ..types.payments import Payment
@@ -56,10 +57,10 @@ class AsyncPayments(AsyncAPIResource):
             "amount": check_money("amount", amount),
             "currency": check_text("currency", currency),
             "out_order_id": order_id,
-            "wallet_id": None if wallet_id is None else check_int("wallet_id", wallet_id),
-            "reason": None if reason is None else check_text("reason", reason),
-            "fee_mode": None if fee_mode is None else check_int("fee_mode", fee_mode),
-            "remark": None if remark is None else check_text("remark", remark, max_length=255),
+            "wallet_id": optional(check_int, "wallet_id", wallet_id),
+            "reason": optional(check_text, "reason", reason),
+            "fee_mode": optional(check_int, "fee_mode", fee_mode),
+            "remark": optional(check_text, "remark", remark, max_length=255),
         }
         payment = await self._call(
             "create", params, Payment, extra_body=extra_body, wrapper="payment_info"
@@ -82,13 +83,11 @@ class AsyncPayments(AsyncAPIResource):
     ) -> AsyncPaginator[Payment]:
         """List payments (inferred: ``payment/paymentList``)."""
         params = {
-            "payee_id": None if payee_id is None else check_id("payee_id", payee_id),
-            "out_order_id": None
-            if out_order_id is None
-            else check_text("out_order_id", out_order_id),
-            "status": None if status is None else check_int("status", status),
-            "start_time": None if start_time is None else check_time("start_time", start_time),
-            "end_time": None if end_time is None else check_time("end_time", end_time),
+            "payee_id": optional(check_id, "payee_id", payee_id),
+            "out_order_id": optional(check_text, "out_order_id", out_order_id),
+            "status": optional(check_int, "status", status),
+            "start_time": optional(check_time, "start_time", start_time),
+            "end_time": optional(check_time, "end_time", end_time),
         }
         return self._paginate(
             "list", params, Payment, page_no=page_no, page_size=page_size, extra_body=extra_body

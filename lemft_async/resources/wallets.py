@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int, check_money, check_text, check_time
+from .._resource import (
+    AsyncAPIResource,
+    check_id,
+    check_int,
+    check_money,
+    check_text,
+    check_time,
+    optional,
+)
 from ..types.wallets import ExchangeRate, TransactionDetail, Wallet, WalletTransaction
 
 __all__ = ["AsyncWallets"]
@@ -67,17 +75,13 @@ class AsyncWallets(AsyncAPIResource):
     ) -> AsyncPaginator[WalletTransaction]:
         """List wallet ledger records (inferred: ``wallet/transactionList``)."""
         params = {
-            "wallet_id": None if wallet_id is None else check_int("wallet_id", wallet_id),
+            "wallet_id": optional(check_int, "wallet_id", wallet_id),
             "currency": currency,
-            "in_out_type": None if in_out_type is None else check_int("in_out_type", in_out_type),
-            "transaction_type": (
-                None
-                if transaction_type is None
-                else check_int("transaction_type", transaction_type)
-            ),
-            "status": None if status is None else check_int("status", status),
-            "start_time": None if start_time is None else check_time("start_time", start_time),
-            "end_time": None if end_time is None else check_time("end_time", end_time),
+            "in_out_type": optional(check_int, "in_out_type", in_out_type),
+            "transaction_type": optional(check_int, "transaction_type", transaction_type),
+            "status": optional(check_int, "status", status),
+            "start_time": optional(check_time, "start_time", start_time),
+            "end_time": optional(check_time, "end_time", end_time),
         }
         return self._paginate(
             "list_transactions",
@@ -114,6 +118,6 @@ class AsyncWallets(AsyncAPIResource):
         params = {
             "from_currency": check_text("from_currency", from_currency),
             "to_currency": check_text("to_currency", to_currency),
-            "amount": None if amount is None else check_money("amount", amount),
+            "amount": optional(check_money, "amount", amount),
         }
         return await self._call("exchange_rate", params, ExchangeRate, extra_body=extra_body)
