@@ -24,7 +24,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 
 from lemft_async import webhooks
-from lemft_async._json import dumps  # exact Decimal JSON, as LEMFT writes numbers
+from lemft_async._core._codec import dumps  # exact Decimal JSON, as LEMFT writes numbers
 from lemft_async._signing import compute_signature
 
 API_KEY = os.environ.get("LEMFT_API_KEY", "example-secret-not-real")

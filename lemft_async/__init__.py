@@ -1,6 +1,7 @@
 """lemft-async: the async Python SDK for the LEMFT OPEN-API."""
 
 from ._client import AsyncLemft
+from ._core._retry import RetryPolicy
 from ._endpoints import ENDPOINTS, Endpoint
 from ._errors import (
     APIConnectionError,
@@ -21,7 +22,6 @@ from ._errors import (
 )
 from ._gate import Gate, GateKey, LocalGate, NullGate
 from ._pagination import AsyncPage, AsyncPaginator
-from ._retry import RetryPolicy
 from ._version import __version__
 from .gates._redis_errors import GateError, GateTimeoutError, GateUnavailableError
 from .resources._bulk import BulkOutcome, BulkProgress

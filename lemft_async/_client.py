@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
-from ._config import Credentials, coerce_id, env_settings, resolve_base_url
+from ._config import ENVIRONMENTS, Credentials, env_settings
+from ._core._checks import coerce_id
+from ._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
+from ._core._config import resolve_base_url
+from ._core._logging import setup_from_env
+from ._core._retry import RetryPolicy
 from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
-from ._logging import setup_from_env
-from ._retry import RetryPolicy
 from ._signing import SIGNATURE_ENCODINGS, SignatureEncoding
-from ._transport import Transport
+from ._transport import Transport, encode_body
 
 if TYPE_CHECKING:
     from .resources.bins import AsyncBins
@@ -82,12 +85,14 @@ class AsyncLemft(BaseClient):
         http = self._open_http(http_client)
         self._transport = Transport(
             http=http,
-            base_url=resolve_base_url(environment, base_url, allow_insecure=allow_insecure),
+            base_url=resolve_base_url(
+                environment, base_url, allow_insecure=allow_insecure, environments=ENVIRONMENTS
+            ),
             credentials=credentials,
             gate=gate if gate is not None else default_gate(),
-            retry_policy=retry_policy or RetryPolicy(),
+            retry_policy=retry_policy,
             signature_encoding=signature_encoding,
-            user_agent=user_agent(),
+            user_agent=user_agent("lemft"),
         )
 
     # -- construction helpers ------------------------------------------------------------
@@ -191,28 +196,33 @@ class AsyncLemft(BaseClient):
         except KeyError:
             raise ValueError(f"unknown operation {operation!r}") from None
 
-    async def _call_operation(self, operation: str, params: Mapping[str, Any]) -> Any:
-        endpoint = self._endpoint(operation)
-        return await self._send(endpoint.path, params, kind=endpoint.kind, operation=operation)
+    async def _call_operation(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parse: Callable[[Any], Any] | None,
+    ) -> Any:
+        return await self._send(self._endpoint(operation), params, parse)
 
     async def _send(
         self,
-        path: str,
+        endpoint: Endpoint,
         params: Mapping[str, Any],
+        parse: Callable[[Any], Any] | None,
         *,
-        kind: OperationKind,
-        operation: str | None,
         traceid: str | None = None,
     ) -> Any:
         self._check_open()
-        return await self._transport.call(
-            path,
-            params,
-            kind=kind,
-            operation=operation,
+        transport = self._transport
+        out_order_id = params.get("out_order_id")
+        return await transport.call(
+            endpoint,
+            encode_body(transport.credentials, params),
+            parse=parse,
             max_retries=self._max_retries,
             timeout=self._timeout,
             traceid=traceid,
+            references=None if out_order_id is None else {"out_order_id": str(out_order_id)},
         )
 
     async def request(
@@ -234,14 +244,16 @@ class AsyncLemft(BaseClient):
             raise ValueError(f"path must start with '/', got {path!r}")
         if body is not None and not isinstance(body, Mapping):
             raise TypeError(f"body must be a mapping, got {type(body).__name__}")
-        operation = next((e.name for e in self._endpoints.values() if e.path == path), None)
-        if kind is None:
-            kind = self._endpoints[operation].kind if operation else "write"
-        elif kind not in ("read", "write"):
+        if kind is not None and kind not in ("read", "write"):
             raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
-        return await self._send(
-            path, dict(body or {}), kind=kind, operation=operation, traceid=traceid
-        )
+        known = next((e for e in self._endpoints.values() if e.path == path), None)
+        if known is None:
+            endpoint = Endpoint(path, path, kind or "write")
+        elif kind is not None and kind != known.kind:
+            endpoint = dataclasses.replace(known, kind=kind)
+        else:
+            endpoint = known
+        return await self._send(endpoint, dict(body or {}), None, traceid=traceid)
 
     def __repr__(self) -> str:
         return (

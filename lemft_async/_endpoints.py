@@ -11,42 +11,15 @@ server may have acted.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+from ._core._endpoint import Endpoint, OperationKind
+from ._core._endpoint import resolve_paths as _resolve_paths
 
 __all__ = ["ENDPOINTS", "Endpoint", "OperationKind", "resolve_paths"]
 
-OperationKind = Literal["read", "write"]
-
 _PREFIX = "/v1/openApi/"
-
-# Any API's endpoint dataclass (it needs a ``path`` field for the overrides).
-E = TypeVar("E", bound="DataclassInstance")
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One operation of the LEMFT OPEN-API."""
-
-    name: str
-    """``namespace.method`` as called on the client, e.g. ``"cards.freeze"``."""
-    path: str
-    """Absolute path, version included, e.g. ``"/v1/openApi/card/card/freeze"``."""
-    kind: OperationKind
-    documented: bool
-    """True only where the path was read from the docs; False means inferred."""
-    title: str
-    """The docs' table-of-contents title."""
-    list_key: str | None = None
-    """For list operations: the ``data`` field holding the items (inferred unless documented)."""
-    paginated: bool = False
-    """True for ``page_no``/``page_size`` lists (methods return an ``AsyncPaginator``)."""
 
 
 def _ep(
@@ -61,7 +34,16 @@ def _ep(
 ) -> Endpoint:
     # Every list with a key is paginated unless said otherwise (reference lists are not).
     pages = list_key is not None if paginated is None else paginated
-    return Endpoint(name, _PREFIX + tail, kind, documented, title, list_key, pages)
+    return Endpoint(
+        name,
+        _PREFIX + tail,
+        kind,
+        "POST",
+        documented=documented,
+        title=title,
+        list_key=list_key,
+        paginated=pages,
+    )
 
 
 R: OperationKind = "read"
@@ -182,39 +164,8 @@ _ALL = (
 )
 
 ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType({e.name: e for e in _ALL})
-assert len(ENDPOINTS) == len(_ALL) == 39, "duplicate or missing operation in the catalogue"
 
 
-@overload
-def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]: ...
-@overload
-def resolve_paths(
-    overrides: Mapping[str, str] | None, *, table: Mapping[str, E], example: str
-) -> dict[str, E]: ...
-
-
-def resolve_paths(
-    overrides: Mapping[str, str] | None,
-    *,
-    table: Mapping[str, Any] = ENDPOINTS,
-    example: str = "/v1/openApi/...",
-) -> dict[str, Any]:
-    """``table`` (the LEMFT catalogue by default) with ``path_overrides`` applied.
-
-    Unknown operation names and anything but an absolute path (no query, no fragment) are
-    refused; ``example`` shows the API's path style in that message.
-    """
-    resolved = dict(table)
-    for name, path in (overrides or {}).items():
-        if name not in resolved:
-            known = ", ".join(sorted(resolved))
-            raise ValueError(
-                f"path_overrides: unknown operation {name!r}; known operations: {known}"
-            )
-        if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
-            raise ValueError(
-                f"path_overrides[{name!r}] must be an absolute path such as {example!r}, "
-                f"got {path!r}"
-            )
-        resolved[name] = dataclasses.replace(resolved[name], path=path)
-    return resolved
+def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]:
+    """The catalogue with ``path_overrides`` applied (unknown names and bad paths refused)."""
+    return _resolve_paths(ENDPOINTS, overrides, example="/v1/openApi/...")

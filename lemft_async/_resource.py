@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from ._errors import APIResponseValidationError, OutcomeUnknownError
-from ._pagination import AsyncPage, AsyncPaginator, extract_items
+from ._core._checks import (
+    build_params,
+    check_id,
+    check_int,
+    check_money,
+    check_text,
+    optional,
+)
+from ._core._pagination import extract_items
+from ._pagination import AsyncPage, AsyncPaginator
 
 if TYPE_CHECKING:
     from ._client import AsyncLemft
@@ -33,90 +40,6 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-
-
-def build_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Drop unset (``None``) params, then add ``extra_body``; a clash is an error."""
-    body = {k: v for k, v in params.items() if v is not None}
-    if extra_body:
-        clash = sorted(set(extra_body) & set(body))
-        if clash:
-            hint = (
-                " (out_order_id is always set: pass out_order_id= instead; one is generated "
-                "when omitted)"
-                if "out_order_id" in clash
-                else ""
-            )
-            raise ValueError(
-                f"extra_body repeats parameter(s) already given: {', '.join(clash)}{hint}"
-            )
-        body.update(extra_body)
-    return body
-
-
-def optional(check: Callable[..., T], name: str, value: object, **options: Any) -> T | None:
-    """``check(name, value, **options)``, or ``None`` (not sent) when ``value`` is ``None``."""
-    return None if value is None else check(name, value, **options)
-
-
-def check_id(name: str, value: object) -> str:
-    """An opaque identifier: a non-empty string (ints are accepted and sent as text)."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    text = str(value)
-    if not text.strip():
-        raise ValueError(f"{name} must not be empty")
-    return text
-
-
-_MAX_AMOUNT = Decimal(10) ** 15
-_MAX_DECIMALS = 8
-
-
-def check_money(name: str, value: object, *, allow_zero: bool = False) -> Decimal:
-    """An amount in major units as ``Decimal``; floats are refused (they are inexact)."""
-    if isinstance(value, bool | float):
-        raise TypeError(
-            f"{name} must be a Decimal, int or str, not {type(value).__name__}: binary floats "
-            f"cannot represent money exactly (use Decimal('{value}'))"
-        )
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int | str):
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError(f"{name} is not a number: {value!r}") from None
-    else:
-        raise TypeError(f"{name} must be a Decimal, int or str, got {type(value).__name__}")
-    if not amount.is_finite():
-        raise ValueError(f"{name} must be finite")
-    if abs(amount) >= _MAX_AMOUNT:
-        raise ValueError(f"{name} is implausibly large (>= 10^15)")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -_MAX_DECIMALS:
-        raise ValueError(f"{name} has more than {_MAX_DECIMALS} decimal places")
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {amount}")
-    return amount
-
-
-def check_text(name: str, value: object, *, max_length: int | None = None) -> str:
-    """A free-text field: a non-empty ``str`` (optionally bounded)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not value.strip():
-        raise ValueError(f"{name} must not be empty")
-    if max_length is not None and len(value) > max_length:
-        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
-    return value
-
-
-def check_int(name: str, value: object) -> int:
-    """An int code (enum members are ints too); bools refused."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    return int(value)
 
 
 def check_time(name: str, value: object) -> str:
@@ -161,13 +84,33 @@ def check_page(page_no: int, page_size: int) -> None:
             raise ValueError(f"{name} must be >= 1, got {value}")
 
 
+_OUT_ORDER_ID_HINT = {
+    "out_order_id": (
+        " (out_order_id is always set: pass out_order_id= instead; one is generated when omitted)"
+    )
+}
+
+
+def lemft_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``build_params`` with LEMFT's hint for an ``out_order_id`` given twice."""
+    return build_params(params, extra_body, hints=_OUT_ORDER_ID_HINT)
+
+
 class AsyncAPIResource:
-    """A namespace such as ``client.wallets``; knows operation names, never HTTP."""
+    """A namespace such as ``client.wallets``; knows operation names, never HTTP.
+
+    Each method checks its arguments, builds the operation's params and hands them to the
+    client with how to parse the answer; the transport parses inside the attempt, so a
+    write whose accepted answer does not fit is an unknown outcome (one rule, in core).
+    """
 
     _namespace: str = ""
 
     def __init__(self, client: AsyncLemft) -> None:
         self._client = client
+
+    def _operation(self, method: str) -> str:
+        return f"{self._namespace}.{method}"
 
     async def _call(
         self,
@@ -178,43 +121,13 @@ class AsyncAPIResource:
         extra_body: Mapping[str, Any] | None = None,
         wrapper: str | None = None,
     ) -> M:
-        data = await self._call_raw(method, params, extra_body=extra_body)
-        data = unwrap(data, wrapper)
-        return self._validate(method, cast_to, data if isinstance(data, dict) else {}, sent=params)
+        def parse(data: Any) -> M:
+            data = unwrap(data, wrapper)
+            return cast_to.model_validate(data if isinstance(data, dict) else {})
 
-    def _validate(
-        self, method: str, cast_to: type[M], data: Any, *, sent: Mapping[str, Any] | None = None
-    ) -> M:
-        """Decode an answer; one that does not fit is a LemftError naming fields, not values.
-
-        For a write the server said success (code 0): the money may have moved, so a model
-        mismatch must not read as a failure. It raises ``OutcomeUnknownError`` (reconcile,
-        never re-send) carrying the ``out_order_id`` that was sent.
-        """
-        operation = f"{self._namespace}.{method}"
-        try:
-            return cast_to.model_validate(data)
-        except ValidationError as exc:
-            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            endpoint = self._client._endpoint(operation)
-            problem = APIResponseValidationError(
-                None,
-                f"answer of {operation} does not fit {cast_to.__name__} (fields: {fields})",
-                None,
-                endpoint.path,
-            )
-            if endpoint.kind != "write":
-                raise problem from None
-            out_order_id = (sent or {}).get("out_order_id")
-            raise OutcomeUnknownError(
-                f"the server accepted {operation} (code 0) but {problem.message}; it was most "
-                "likely carried out: reconcile before retrying",
-                operation=operation,
-                path=endpoint.path,
-                traceid=None,
-                out_order_id=None if out_order_id is None else str(out_order_id),
-                cause=problem,
-            ) from None
+        return await self._client._call_operation(  # type: ignore[no-any-return]
+            self._operation(method), lemft_params(params, extra_body), parse
+        )
 
     async def _call_items(
         self,
@@ -225,13 +138,16 @@ class AsyncAPIResource:
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[M]:
         """An unpaginated list (reference data); the item key is taken from the catalogue."""
-        operation = f"{self._namespace}.{method}"
-        data = await self._call_raw(method, params, extra_body=extra_body)
-        if isinstance(data, list):
-            items = data
-        else:
-            items = extract_items(data, self._client._endpoint(operation).list_key)
-        return [self._validate(method, item_type, item) for item in items]
+        operation = self._operation(method)
+        list_key = self._client._endpoint(operation).list_key
+
+        def parse(data: Any) -> list[M]:
+            items = data if isinstance(data, list) else extract_items(data, list_key)
+            return [item_type.model_validate(item) for item in items]
+
+        return await self._client._call_operation(  # type: ignore[no-any-return]
+            operation, lemft_params(params, extra_body), parse
+        )
 
     async def _call_raw(
         self,
@@ -241,7 +157,7 @@ class AsyncAPIResource:
         extra_body: Mapping[str, Any] | None = None,
     ) -> Any:
         return await self._client._call_operation(
-            f"{self._namespace}.{method}", build_params(params, extra_body)
+            self._operation(method), lemft_params(params, extra_body), None
         )
 
     def _paginate(
@@ -255,22 +171,26 @@ class AsyncAPIResource:
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[M]:
         check_page(page_no, page_size)
-        operation = f"{self._namespace}.{method}"
+        operation = self._operation(method)
         list_key = self._client._endpoint(operation).list_key
-        base = build_params(params, extra_body)
+        base = lemft_params(params, extra_body)
         if "page_no" in base or "page_size" in base:
             raise ValueError("pass page_no/page_size as arguments, not in extra_body")
 
         async def fetch(number: int) -> AsyncPage[M]:
+            def parse(data: Any) -> AsyncPage[M]:
+                return AsyncPage.from_data(
+                    data,
+                    list_key=list_key,
+                    parse=item_type.model_validate,
+                    requested_page_no=number,
+                    requested_page_size=page_size,
+                    fetch=fetch,
+                )
+
             body = {**base, "page_no": number, "page_size": page_size}
-            data = await self._client._call_operation(operation, body)
-            return AsyncPage.from_data(
-                data,
-                list_key=list_key,
-                parse=lambda item: self._validate(method, item_type, item),
-                requested_page_no=number,
-                requested_page_size=page_size,
-                fetch=fetch,
+            return await self._client._call_operation(  # type: ignore[no-any-return]
+                operation, body, parse
             )
 
         return AsyncPaginator(fetch, page_no)

@@ -33,14 +33,14 @@ async def client() -> AsyncIterator[AsyncLemft]:
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Patch the transport's backoff sleep; returns the list of requested delays."""
-    import lemft_async._transport as transport
+    from lemft_async._core._transport import BaseTransport
 
     delays: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr(transport, "_sleep", fake_sleep)
+    monkeypatch.setattr(BaseTransport, "default_sleep", staticmethod(fake_sleep))
     return delays
 
 

@@ -49,8 +49,8 @@ except ImportError as _exc:  # exercised by a subprocess test without redis impo
         "lemft_async.gates.redis.RedisGate needs redis-py (>= 5): pip install 'lemft-async[redis]'"
     ) from _exc
 
+from .._core._logging import logger
 from .._gate import GateKey
-from .._logging import logger
 from ._redis_errors import GateError, GateTimeoutError, GateUnavailableError
 from ._redis_scripts import ACQUIRE, LEAVE, RENEW
 

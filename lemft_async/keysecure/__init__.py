@@ -6,6 +6,7 @@ embedded simulator lives in ``lemft_async.keysecure.sandbox`` (needs the ``sandb
 extra); nothing here imports Starlette.
 """
 
+from .._core._endpoint import Endpoint
 from ._client import DEFAULT_MAX_RETRIES, AsyncKeySecure
 from ._config import ENVIRONMENTS
 from ._constants import (
@@ -20,7 +21,7 @@ from ._constants import (
     TransferType,
 )
 from ._crypto import Decryptor, EncryptedCardData, Encryptor
-from ._endpoints import ENDPOINTS, Endpoint
+from ._endpoints import ENDPOINTS
 from ._errors import (
     AccountError,
     CardError,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import APIResponseValidationError
+from .._core._errors import APIResponseValidationError
 from ._constants import CardStatus, CardType
 from ._crypto import Decryptor, EncryptedCardData, Encryptor, parse_private_info
 from ._models import (

@@ -10,10 +10,12 @@ from typing import Any
 
 import httpx
 
-from .._base_client import DEFAULT_TIMEOUT, BaseClient, check_timeout, user_agent
-from .._clock import Clock
-from .._logging import setup_from_env
-from .._retry import RetryPolicy
+from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
+from .._core._clock import Clock
+from .._core._codec import dumps
+from .._core._endpoint import Endpoint, build_path
+from .._core._logging import setup_from_env
+from .._core._retry import RetryPolicy
 from ._accounts import AsyncAccounts
 from ._cardholders import AsyncCardholders
 from ._cards import AsyncCards
@@ -21,15 +23,13 @@ from ._catalog import AsyncBins, AsyncPackages
 from ._config import check_header_value, parse_utc_offset, resolve_base_url
 from ._consumptions import AsyncConsumptions
 from ._crypto import Decryptor, Encryptor
-from ._endpoints import Endpoint, resolve_paths
+from ._endpoints import resolve_paths
 from ._events import DEFAULT_TOLERANCE, CallbackVerifier, KeySecureEvent
 from ._models import AccessToken
 from ._token import TokenManager
-from ._transport import Transport
+from ._transport import Transport, references
 
 __all__ = ["DEFAULT_MAX_RETRIES", "AsyncKeySecure"]
-
-DEFAULT_MAX_RETRIES = 3
 
 
 def _secret(name: str, value: object) -> str:
@@ -41,7 +41,7 @@ def _secret(name: str, value: object) -> str:
 class AsyncKeySecure(BaseClient):
     """Async client for the KeySecure open platform (card issuing).
 
-    >>> async with AsyncKeySecure(api_key="...", api_secret="...") as ks:   # sandbox host
+    >>> async with AsyncKeySecure(api_key="...", api_secret="...", environment="sandbox") as ks:
     ...     page = await ks.cards.list(start_time="2026-01-01", end_time="2026-03-31")
 
     Every call carries ``Api-Key``, a 13-digit ms ``Timestamp``, the cached
@@ -51,13 +51,6 @@ class AsyncKeySecure(BaseClient):
     """
 
     _client_name = "AsyncKeySecure"
-
-    @staticmethod
-    def _check_timeout(value: Any) -> httpx.Timeout:
-        # This client has always refused None as a bad value (ValueError), not a bad type.
-        if value is None:
-            raise ValueError("timeout must be a positive number of seconds, got None")
-        return check_timeout(value)
 
     def __init__(
         self,
@@ -82,8 +75,9 @@ class AsyncKeySecure(BaseClient):
         encrypt: Encryptor | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        """``environment`` is ``"sandbox"`` (the default when no ``base_url``) or
-        ``"production"``; ``base_url`` targets any host (tests, the embedded sandbox).
+        """``environment`` is ``"sandbox"`` or ``"production"``; ``base_url`` targets any
+        host (tests, the embedded sandbox). One of them is required: no host is chosen for
+        you.
 
         ``callback_app_id`` / ``callback_secret`` default to ``api_key`` / ``api_secret``
         (inferred; several secrets may be given for rotation). ``decrypt`` / ``encrypt``
@@ -111,7 +105,7 @@ class AsyncKeySecure(BaseClient):
             language=self._language,
             user_agent=user_agent("keysecure"),
             clock=clock_obj,
-            retry_policy=retry_policy or RetryPolicy(),
+            retry_policy=retry_policy,
         )
         self._transport.tokens = TokenManager(
             self._fetch_token_data, clock=clock_obj, margin=token_refresh_margin
@@ -210,7 +204,7 @@ class AsyncKeySecure(BaseClient):
 
     async def _fetch_token_data(self) -> Any:
         return await self._transport.call(
-            self._endpoints["token.get"], max_retries=self._max_retries, timeout=self._timeout
+            self._endpoints["token.get"], None, max_retries=self._max_retries, timeout=self._timeout
         )
 
     async def _call(
@@ -219,14 +213,21 @@ class AsyncKeySecure(BaseClient):
         *,
         path_params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
+        parse: Callable[[Any], Any] | None = None,
     ) -> Any:
         self._check_open()
+        endpoint = self._endpoints[operation]
+        path = build_path(endpoint, path_params or {})
+        # Encoded once: every attempt sends the same bytes.
+        content = dumps(body if body is not None else {}) if endpoint.method == "POST" else None
         return await self._transport.call(
-            self._endpoints[operation],
-            path_params=path_params,
-            body=body,
+            endpoint,
+            content,
+            parse=parse,
+            path=path,
             max_retries=self._max_retries,
             timeout=self._timeout,
+            references={**references(path_params), **references(body)},
         )
 
     def __repr__(self) -> str:

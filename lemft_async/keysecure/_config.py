@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta, timezone
 
-from .._config import resolve_base_url as _resolve_base_url
+from .._core._config import resolve_base_url as _resolve_base_url
 
 __all__ = [
     "ENVIRONMENTS",
@@ -24,20 +24,16 @@ ENVIRONMENTS: Mapping[str, str] = {
 def resolve_base_url(
     environment: str | None, base_url: str | None, *, allow_insecure: bool = False
 ) -> str:
-    """Pick the host: ``environment`` (default sandbox) or an explicit ``base_url``.
+    """Pick the host: ``environment`` or an explicit ``base_url`` (one is required).
 
     Both at once is ambiguous and refused; plain http is refused for anything but
     loopback unless ``allow_insecure`` (tokens and card data would travel in clear).
     """
-    # After the ambiguity check (made first when both are given), as this client always did.
-    if environment is None and base_url is not None and not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
     return _resolve_base_url(
         environment,
         base_url,
         allow_insecure=allow_insecure,
         environments=ENVIRONMENTS,
-        default_environment="sandbox",
         exposed="the Access-Token and card data",
     )
 

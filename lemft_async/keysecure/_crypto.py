@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .._errors import APIResponseValidationError
-from .._json import loads
-from .._logging import mask_card_no
+from .._core._codec import loads
+from .._core._errors import APIResponseValidationError
+from .._core._logging import mask_card_no
 from ._models import CardPrivateInfo
 
 __all__ = ["Decryptor", "EncryptedCardData", "Encryptor", "parse_private_info"]

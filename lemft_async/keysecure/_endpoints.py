@@ -8,50 +8,31 @@ from the endpoint pages themselves. Any path can be overridden:
 
 ``kind`` drives retries: a ``read`` is retried on 1001, HTTP 5xx, timeouts and broken
 answers; a ``write`` never is (``KeySecureOutcomeUnknownError``), because the server may
-have acted. ``mode`` is the integration mode the docs list the endpoint under.
+have acted. ``MODES`` gives the integration mode the docs list each endpoint under.
 """
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["ENDPOINTS", "Endpoint", "resolve_paths"]
+from .._core._endpoint import Endpoint, Method, OperationKind
+from .._core._endpoint import resolve_paths as _resolve_paths
 
-OperationKind = Literal["read", "write"]
-Method = Literal["GET", "POST"]
+__all__ = ["ENDPOINTS", "MODES", "resolve_paths"]
+
 Mode = Literal["both", "credit", "authorization"]
 
 _PREFIX = "/open-api/v1"
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """One KeySecure operation."""
-
-    name: str
-    """``namespace.method`` as called on the client, e.g. ``"cards.retrieve"``."""
-    method: Method
-    path: str
-    """Path template, e.g. ``/open-api/v1/card/{card_no}/detail``."""
-    kind: OperationKind
-    mode: Mode = "both"
-    auth: bool = True
-    """False only for Get Token (no Access-Token header)."""
-
-    @property
-    def path_params(self) -> tuple[str, ...]:
-        return tuple(
-            name for _, name, _, _ in string.Formatter().parse(self.path) if name is not None
-        )
+_MODES: dict[str, Mode] = {}
 
 
 def _ep(name: str, method: Method, tail: str, kind: OperationKind, mode: Mode = "both") -> Endpoint:
-    return Endpoint(name, method, _PREFIX + tail, kind, mode, auth=name != "token.get")
+    _MODES[name] = mode
+    return Endpoint(name, _PREFIX + tail, kind, method, documented=True, auth=name != "token.get")
 
 
 R: OperationKind = "read"
@@ -81,23 +62,10 @@ _ALL = (
 )
 
 ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType({e.name: e for e in _ALL})
-
-_SAFE_PATH = re.compile(r"^/[A-Za-z0-9_\-./{}]*$")
+MODES: Mapping[str, Mode] = MappingProxyType(_MODES)
+"""The integration mode each operation is listed under in the docs."""
 
 
 def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]:
     """The catalogue with ``overrides`` applied; unknown names and bad paths are refused."""
-    table = dict(ENDPOINTS)
-    for name, path in (overrides or {}).items():
-        if name not in table:
-            raise ValueError(f"path_overrides: unknown operation {name!r}")
-        if not isinstance(path, str) or not _SAFE_PATH.match(path) or ".." in path:
-            raise ValueError(f"path_overrides[{name!r}] must be an absolute path, got {path!r}")
-        new = replace(table[name], path=path)
-        if set(new.path_params) != set(table[name].path_params):
-            raise ValueError(
-                f"path_overrides[{name!r}] must use the placeholders "
-                f"{sorted(table[name].path_params)}, got {sorted(new.path_params)}"
-            )
-        table[name] = new
-    return table
+    return _resolve_paths(ENDPOINTS, overrides, example="/open-api/v1/...")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from .._errors import APIError, OutcomeUnknownError
+from .._core._errors import APIError, OutcomeUnknownError
 
 __all__ = [
     "AccountError",
@@ -127,13 +127,18 @@ _BY_RANGE: Mapping[int, type[KeySecureError]] = {
 
 
 def error_for_code(
-    code: int, message: str, *, path: str | None = None, status_code: int | None = None
+    code: int,
+    message: str,
+    *,
+    path: str | None = None,
+    status_code: int | None = None,
+    traceid: str | None = None,
 ) -> KeySecureError:
     """The typed error for a KeySecure business code (unknown codes: ``KeySecureError``)."""
     cls = _BY_CODE.get(code)
     if cls is None:
         cls = _BY_RANGE.get(code // 1000, KeySecureError) if 1000 <= code <= 9999 else None
-    return (cls or KeySecureError)(code, message, None, path, status_code=status_code)
+    return (cls or KeySecureError)(code, message, traceid, path, status_code=status_code)
 
 
 class KeySecureOutcomeUnknownError(OutcomeUnknownError):
@@ -145,27 +150,8 @@ class KeySecureOutcomeUnknownError(OutcomeUnknownError):
     before deciding to try again.
     """
 
-    # Only merchant-chosen references go into the message; the rest stay on the object.
-    _IN_MESSAGE = ("transfer_unique_no", "card_unique_no", "cardholder_unique_no")
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str | None,
-        path: str | None,
-        references: Mapping[str, str] | None = None,
-        cause: BaseException | None = None,
-    ) -> None:
-        self.references: dict[str, str] = dict(references or {})
-        shown = [f"{k}={self.references[k]}" for k in self._IN_MESSAGE if k in self.references]
-        text = "; ".join([message, *shown]) if shown else message
-        super().__init__(text, operation=operation, path=path, traceid=None, cause=cause)
-        # The base class's generic slot for "the id to reconcile with"; set after the
-        # message is built so it is not rendered twice.
-        self.out_order_id = next(
-            (self.references[k] for k in self._IN_MESSAGE if k in self.references), None
-        )
+    primary_reference = "transfer_unique_no"
+    shown_references = ("transfer_unique_no", "card_unique_no", "cardholder_unique_no")
 
     @property
     def transfer_unique_no(self) -> str | None:

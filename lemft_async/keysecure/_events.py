@@ -24,12 +24,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ValidationError
 
-from .._errors import WebhookPayloadError, WebhookVerificationError
-from .._json import dumps
+from .._core._codec import dumps, loads, to_plain
+from .._core._errors import WebhookPayloadError, WebhookVerificationError
 from .._models import Money
 from ._constants import CallbackAction, CardStatus, CommonStatus, ConsumptionType, str_enum
 from ._models import EpochMs, KeySecureModel
-from ._signing import loads_preserving_numbers, signature_matches, to_plain
+from ._signing import signature_matches
 
 __all__ = [
     "AuthData",
@@ -197,7 +197,7 @@ class CallbackVerifier:
         if abs(self._clock() * 1000 - sent_ms) > self.tolerance * 1000:
             raise WebhookVerificationError("Timestamp outside the tolerance window (stale/future)")
         try:
-            body = loads_preserving_numbers(raw_body)
+            body = loads(raw_body, keep_numbers=True)
         except (ValueError, UnicodeDecodeError):
             raise WebhookVerificationError("body is not JSON: cannot verify") from None
         if not isinstance(body, dict):

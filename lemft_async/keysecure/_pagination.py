@@ -12,23 +12,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from .._errors import APIResponseValidationError
-from .._pagination import BasePage, BasePaginator
+from .._core._errors import APIResponseValidationError
+from .._core._pagination import BasePage, BasePaginator, int_or_none
 
 __all__ = ["KeySecurePage", "KeySecurePaginator"]
 
 T = TypeVar("T")
 
 Fetch = Callable[[int], Awaitable["KeySecurePage[T]"]]
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class KeySecurePage(BasePage[T]):
@@ -69,7 +60,7 @@ class KeySecurePage(BasePage[T]):
             items=items,
             page=page,
             size=size,
-            total=_int_or_none(meta.get("total")),
+            total=int_or_none(meta.get("total")),
             raw=data,
             fetch=fetch,
         )

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from .._resource import check_id, check_money
+from .._core._checks import build_params, check_id, check_money
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -43,13 +43,7 @@ _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
 def build_body(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> dict[str, Any]:
     """Drop unset (``None``) params, then add ``extra_body``; a clash is an error."""
-    body = {k: v for k, v in params.items() if v is not None}
-    if extra_body:
-        clash = sorted(set(extra_body) & set(body))
-        if clash:
-            raise ValueError(f"extra_body repeats parameter(s) already given: {', '.join(clash)}")
-        body.update(extra_body)
-    return body
+    return build_params(params, extra_body)
 
 
 def check_page(page: int, size: int) -> None:

@@ -19,103 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from .._core._codec import JsonNumber, encode, to_plain
 
 __all__ = [
     "JsonNumber",
     "base_string",
-    "loads_preserving_numbers",
     "render_value",
     "sign_v1",
     "signature_matches",
     "to_plain",
 ]
-
-_escape = json.encoder.py_encode_basestring  # '"', '\\' and control characters only
-
-
-class JsonNumber:
-    """A JSON number token kept as the exact text of the body."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def value(self) -> int | Decimal:
-        """``int`` for integers, ``Decimal`` otherwise (money never becomes a float)."""
-        if any(c in self.text for c in ".eE"):
-            return Decimal(self.text)
-        return int(self.text)
-
-    def __repr__(self) -> str:
-        return f"JsonNumber({self.text})"
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def loads_preserving_numbers(raw: bytes | str) -> Any:
-    """Decode JSON keeping each number as a ``JsonNumber`` (its original text)."""
-    return json.loads(
-        raw, parse_float=JsonNumber, parse_int=JsonNumber, parse_constant=_reject_constant
-    )
-
-
-def to_plain(value: Any) -> Any:
-    """Replace every ``JsonNumber`` by ``int``/``Decimal``, recursively."""
-    if isinstance(value, JsonNumber):
-        return value.value()
-    if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_plain(v) for v in value]
-    return value
-
-
-def _compact(value: Any, out: list[str]) -> None:
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, str):
-        out.append(_escape(value))
-    elif isinstance(value, JsonNumber):
-        out.append(value.text)
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, Decimal):
-        out.append(str(value))
-    elif isinstance(value, float):
-        raise TypeError("float values cannot be signed exactly; use Decimal")
-    elif isinstance(value, Mapping):
-        out.append("{")
-        first = True
-        for k, v in value.items():
-            if v is None:
-                continue
-            if not first:
-                out.append(",")
-            first = False
-            out.append(_escape(str(k)))
-            out.append(":")
-            _compact(v, out)
-        out.append("}")
-    elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
-        out.append("[")
-        for i, item in enumerate(value):
-            if i:
-                out.append(",")
-            _compact(item, out)
-        out.append("]")
-    else:
-        raise TypeError(f"cannot render {type(value).__name__} in a V1 signature")
 
 
 def render_value(value: Any) -> str | None:
@@ -124,9 +40,8 @@ def render_value(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    out: list[str] = []
-    _compact(value, out)
-    return "".join(out)
+    # Decimal as Java's BigDecimal.toString would write it; null members dropped (fastjson).
+    return encode(value, drop_nulls=True, decimal_text=str)
 
 
 def base_string(app_id: str, timestamp: str, data: Mapping[str, Any] | None) -> str:

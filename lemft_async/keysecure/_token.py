@@ -28,9 +28,9 @@ from typing import Any
 import anyio
 from anyio.lowlevel import RunVar
 
-from .._clock import Clock
-from .._errors import APIResponseValidationError
-from .._logging import logger
+from .._core._clock import Clock
+from .._core._errors import APIResponseValidationError
+from .._core._logging import logger
 
 __all__ = ["Token", "TokenManager", "interpret_expiry"]
 

@@ -14,7 +14,7 @@ Recovery, per attempt:
 
 Backoff is ``RetryPolicy`` (exponential, full jitter) and counts against ``max_retries``;
 the token refresh and the clock re-sync happen at most once each and do not. The attempt
-loop is the core one (``lemft_async._retry_loop``); this module supplies the table's
+loop is the core one (``lemft_async._core._transport``); this module supplies the table's
 KeySecure rows and the two recoveries.
 Outgoing requests are not signed: authentication is Api-Key + Timestamp + Access-Token.
 """
@@ -22,21 +22,14 @@ Outgoing requests are not signed: authentication is Api-Key + Timestamp + Access
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
-from urllib.parse import quote
+from typing import Any, ClassVar
 
-import anyio
 import httpx
 
-from .._clock import Clock
-from .._http_errors import envelope_code, load_payload, not_an_envelope
-from .._json import dumps
-from .._logging import logger
-from .._retry import Disposition, RetryPolicy, classify_http
-from .._retry_loop import Recovery, run_attempts, warn_cancelled_write
-from ._endpoints import Endpoint
+from .._core._clock import Clock
+from .._core._http_errors import envelope_code, load_payload, not_an_envelope
+from .._core._retry import Disposition, RetryPolicy, classify_http
+from .._core._transport import BaseTransport, Call, Recovery, Sleep
 from ._errors import (
     KeySecureOutcomeUnknownError,
     KeySecureRateLimitError,
@@ -47,10 +40,7 @@ from ._errors import (
 )
 from ._token import Token, TokenManager
 
-__all__ = ["Transport", "build_path"]
-
-# Module-level so tests can patch the backoff sleep without touching anyio.
-_sleep = anyio.sleep
+__all__ = ["Transport", "classify", "references"]
 
 # Identifiers carried into KeySecureOutcomeUnknownError for reconciliation.
 _REFERENCE_FIELDS = (
@@ -62,31 +52,6 @@ _REFERENCE_FIELDS = (
 )
 
 
-def build_path(endpoint: Endpoint, params: Mapping[str, str]) -> str:
-    """Fill the path template; each value is percent-encoded as one segment."""
-    missing = [p for p in endpoint.path_params if p not in params]
-    if missing:
-        raise ValueError(f"{endpoint.name}: missing path parameter(s) {', '.join(missing)}")
-    return endpoint.path.format(**{k: quote(str(v), safe="") for k, v in params.items()})
-
-
-def _decode(response: httpx.Response, *, path: str) -> Any:
-    payload = load_payload(response)
-    if isinstance(payload, dict) and "code" in payload:
-        code = envelope_code(payload["code"])
-        if code == 0:
-            return payload.get("data")
-        if code is not None:
-            message = payload.get("msg", payload.get("message"))
-            raise error_for_code(
-                code,
-                message if isinstance(message, str) else "",
-                path=path,
-                status_code=response.status_code,
-            )
-    raise not_an_envelope(response, expected="a KeySecure envelope", path=path)
-
-
 def classify(error: BaseException) -> Disposition:
     """KeySecure's rows of the table above, then the rows every API shares."""
     if isinstance(error, KeySecureRateLimitError):
@@ -96,19 +61,49 @@ def classify(error: BaseException) -> Disposition:
     return classify_http(error)
 
 
-@dataclass
-class Transport:
+def references(body: Mapping[str, Any] | None) -> dict[str, str]:
+    """The identifiers of ``body`` to reconcile a write with."""
+    if not body:
+        return {}
+    return {k: str(body[k]) for k in _REFERENCE_FIELDS if isinstance(body.get(k), str | int)}
+
+
+class Transport(BaseTransport):
     """Connection pool, clock, token cache and defaults shared by ``with_options`` copies."""
 
-    http: httpx.AsyncClient
-    base_url: str
-    api_key: str = field(repr=False)
-    timezone: str
-    language: str
-    user_agent: str
-    clock: Clock = field(default_factory=Clock)
-    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
-    tokens: TokenManager | None = None
+    label = "keysecure "
+    outcome_unknown_error = KeySecureOutcomeUnknownError
+    _TOKEN: ClassVar[str] = "token_replaced"  # noqa: S105 (a flag name, not a secret)
+    _RESYNCED: ClassVar[str] = "resynced"
+
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        api_key: str,
+        timezone: str,
+        language: str,
+        user_agent: str,
+        clock: Clock | None = None,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        super().__init__(
+            http=http,
+            base_url=base_url,
+            user_agent=user_agent,
+            retry_policy=retry_policy,
+            clock=clock,
+            sleep=sleep,
+        )
+        self.api_key = api_key
+        self.timezone = timezone
+        self.language = language
+        self.tokens: TokenManager | None = None
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r}, api_key=***)"
 
     def headers(self, token: Token | None) -> dict[str, str]:
         headers = {
@@ -124,102 +119,68 @@ class Transport:
             headers["Access-Token"] = token.value
         return headers
 
-    async def call(
-        self,
-        endpoint: Endpoint,
-        *,
-        path_params: Mapping[str, str] | None = None,
-        body: Mapping[str, Any] | None = None,
-        max_retries: int,
-        timeout: httpx.Timeout | None = None,
-    ) -> Any:
-        """Send one logical call and return the envelope's ``data``; raise a typed error."""
-        path = build_path(endpoint, path_params or {})
-        # Encoded once: every attempt sends the same bytes.
-        content = dumps(body if body is not None else {}) if endpoint.method == "POST" else None
-        url = self.base_url + path
-        label = endpoint.name
-        token_replaced = resynced = False
-        token: Token | None = None
+    def classify(self, error: BaseException) -> Disposition:
+        return classify(error)
 
-        async def fetch_token() -> None:
-            nonlocal token
-            if endpoint.auth and not token_replaced:
-                # After a 1007 the replacement token is kept for the rest of this call.
-                token = await self._tokens().get()
+    async def prepare(self, call: Call[Any]) -> None:
+        # After a 1007 the replacement token is kept for the rest of this call. A failed
+        # token fetch is already a finished, typed call: it is raised as it is.
+        if call.endpoint.auth and self._TOKEN not in call.done:
+            call.auth = await self._tokens().get()
 
-        async def send() -> httpx.Response:
-            try:
-                return await self.http.request(
-                    endpoint.method,
-                    url,
-                    content=content,
-                    headers=self.headers(token),
-                    timeout=timeout,
-                )
-            except anyio.get_cancelled_exc_class():
-                if endpoint.kind == "write":
-                    refs = ", ".join(f"{k}={v}" for k, v in _references(body).items()) or None
-                    warn_cancelled_write(logger, f"keysecure {label}", path, refs, None)
-                raise
-
-        def decode(response: httpx.Response) -> Any:
-            return _decode(response, path=endpoint.path)
-
-        async def recover(
-            error: BaseException,
-            disposition: Disposition,
-            response: httpx.Response | None,
-            retries: int,
-        ) -> Recovery | None:
-            # Each at most once per call, and not counted against max_retries: the server
-            # refused the request, so re-sending it cannot do anything twice.
-            nonlocal token, token_replaced, resynced
-            if isinstance(error, KeySecureTokenError) and token is not None:
-                if token_replaced:
-                    return None  # the fresh token was refused too
-                token_replaced = True
-                logger.info("keysecure %s: code %s; new token, retrying", label, error.code)
-                token = await self._tokens().replace_rejected(token)
-                return Recovery.RETRY
-            if isinstance(error, KeySecureTimestampError) and not resynced and response is not None:
-                resynced = True
-                if self.clock.resync(response.headers.get("date")):
-                    logger.info(
-                        "keysecure %s: 1005, clock offset now %+.3f s; retrying",
-                        label,
-                        self.clock.offset,
-                    )
-                    return Recovery.RETRY
-            return None
-
-        return await run_attempts(
-            send,
-            decode,
-            kind=endpoint.kind,
-            max_retries=max_retries,
-            policy=self.retry_policy,
-            classify=classify,
-            outcome_unknown=partial(
-                KeySecureOutcomeUnknownError,
-                operation=endpoint.name,
-                path=endpoint.path,
-                references=_references(body),
-            ),
-            sleep=_sleep,
-            path=endpoint.path,
-            label=f"keysecure {label}",
-            prepare=fetch_token,
-            recover=recover,
+    async def send(self, call: Call[Any]) -> httpx.Response:
+        return await self.request(
+            call, call.endpoint.method, content=call.content, headers=self.headers(call.auth)
         )
+
+    def decode(self, response: httpx.Response, call: Call[Any]) -> Any:
+        payload = load_payload(response)
+        if isinstance(payload, dict) and "code" in payload:
+            code = envelope_code(payload["code"])
+            if code == 0:
+                return payload.get("data")
+            if code is not None:
+                message = payload.get("msg", payload.get("message"))
+                raise error_for_code(
+                    code,
+                    message if isinstance(message, str) else "",
+                    path=call.endpoint.path,
+                    status_code=response.status_code,
+                    traceid=call.traceid,
+                )
+        raise not_an_envelope(
+            response, expected="a KeySecure envelope", path=call.endpoint.path, traceid=call.traceid
+        )
+
+    async def recover(
+        self, error: BaseException, disposition: Disposition, call: Call[Any]
+    ) -> str | None:
+        # Each at most once per call, and not counted against max_retries: the server
+        # refused the request, so re-sending it cannot do anything twice.
+        label = call.endpoint.name
+        if isinstance(error, KeySecureTokenError) and call.auth is not None:
+            if self._TOKEN in call.done:
+                return None  # the fresh token was refused too
+            call.done.add(self._TOKEN)
+            self.log.info("keysecure %s: code %s; new token, retrying", label, error.code)
+            call.auth = await self._tokens().replace_rejected(call.auth)
+            return Recovery.RETRY
+        if (
+            isinstance(error, KeySecureTimestampError)
+            and self._RESYNCED not in call.done
+            and call.response is not None
+        ):
+            call.done.add(self._RESYNCED)
+            if self.clock.resync(call.response.headers.get("date")):
+                self.log.info(
+                    "keysecure %s: 1005, clock offset now %+.3f s; retrying",
+                    label,
+                    self.clock.offset,
+                )
+                return Recovery.RETRY
+        return None
 
     def _tokens(self) -> TokenManager:
         if self.tokens is None:
             raise RuntimeError("transport has no token manager")
         return self.tokens
-
-
-def _references(body: Mapping[str, Any] | None) -> dict[str, str]:
-    if not body:
-        return {}
-    return {k: str(body[k]) for k in _REFERENCE_FIELDS if isinstance(body.get(k), str | int)}

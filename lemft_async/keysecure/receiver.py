@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
 
-from .._errors import WebhookPayloadError, WebhookVerificationError
-from .._json import dumps
+from .._core._codec import dumps
+from .._core._errors import WebhookPayloadError, WebhookVerificationError
 from ._events import AuthEvent, KeySecureEvent, callback_reply
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ only there); this package itself needs only httpx, pydantic and anyio.
 """
 
 from ._client import AsyncPayin
-from ._endpoints import PAYIN_ENDPOINTS, PayinEndpoint
+from ._endpoints import PAYIN_ENDPOINTS
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
 from ._models import (
     PayinCreated,
@@ -43,7 +43,6 @@ __all__ = [
     "NotificationReceiver",
     "PayParams",
     "PayinCreated",
-    "PayinEndpoint",
     "PayinError",
     "PayinNotification",
     "PayinOrder",

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from .._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
-from .._config import resolve_base_url
-from .._endpoints import OperationKind
-from .._errors import APIResponseValidationError
-from .._logging import setup_from_env
-from .._resource import optional
-from .._retry import RetryPolicy
-from ._endpoints import PayinEndpoint, resolve_paths
-from ._errors import PayinOutcomeUnknownError
+from .._core._checks import build_params, optional
+from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
+from .._core._config import resolve_base_url
+from .._core._endpoint import Endpoint, OperationKind
+from .._core._logging import setup_from_env
+from .._core._retry import RetryPolicy
+from ._endpoints import resolve_paths
 from ._models import PayinCreated, PayinOrder, PayoutOrder
 from ._notifications import Notification, NotificationKind, parse_notification
 from ._signing import ResponseVerification
-from ._transport import PayinTransport
+from ._transport import PayinTransport, encode_form
 from ._validation import (
     check_account_name,
     check_amount,
@@ -86,9 +84,9 @@ class AsyncPayin(BaseClient):
             )
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client= or transport=, not both")
-        if not isinstance(base_url, str):
-            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
-        resolved = resolve_base_url(None, base_url, allow_insecure=allow_insecure)
+        resolved = resolve_base_url(
+            None, base_url, allow_insecure=allow_insecure, environments={}, exposed="the sign"
+        )
         self._set_options(timeout, max_retries)
         self._endpoints = resolve_paths(path_overrides)
         http = self._open_http(http_client, transport=transport)
@@ -97,9 +95,9 @@ class AsyncPayin(BaseClient):
             base_url=resolved,
             mch_id=mch_id,
             secret=secret,
-            retry_policy=retry_policy or RetryPolicy(),
+            retry_policy=retry_policy,
             verify_responses=verify_response_signatures,
-            user_agent=user_agent(),
+            user_agent=user_agent("payin"),
         )
 
     # -- properties -------------------------------------------------------------------------
@@ -115,7 +113,7 @@ class AsyncPayin(BaseClient):
         return self._transport.base_url
 
     @property
-    def endpoints(self) -> Mapping[str, PayinEndpoint]:
+    def endpoints(self) -> Mapping[str, Endpoint]:
         """The operations as this client calls them (``path_overrides`` applied)."""
         return dict(self._endpoints)
 
@@ -153,8 +151,7 @@ class AsyncPayin(BaseClient):
             },
             extra_params,
         )
-        data = await self._call("create_order", params)
-        return _write_result(PayinCreated, _result(data, params), "create_order", params)
+        return await self._call("create_order", params, _write_parser(PayinCreated, params))
 
     async def query_order(
         self,
@@ -174,8 +171,7 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "executeNotify": check_flag("execute_notify", execute_notify),
         }
-        data = await self._call("query_order", params)
-        return PayinOrder.model_validate(_without_sign(data))
+        return await self._call("query_order", params, _read_parser(PayinOrder))
 
     async def apply_payout(
         self,
@@ -212,8 +208,7 @@ class AsyncPayin(BaseClient):
             },
             extra_params,
         )
-        data = await self._call("apply_payout", params)
-        return _write_result(PayoutOrder, _result(data, params), "apply_payout", params)
+        return await self._call("apply_payout", params, _write_parser(PayoutOrder, params))
 
     async def query_payout(
         self, *, mch_order_no: str | None = None, agentpay_order_id: str | None = None
@@ -225,8 +220,7 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "agentpayOrderId": optional(check_id, "agentpay_order_id", agentpay_order_id),
         }
-        data = await self._call("query_payout", params)
-        return PayoutOrder.model_validate(_without_sign(data))
+        return await self._call("query_payout", params, _read_parser(PayoutOrder))
 
     async def request(
         self, path: str, params: Mapping[str, Any] | None = None, *, kind: OperationKind = "write"
@@ -240,7 +234,8 @@ class AsyncPayin(BaseClient):
             raise ValueError(f"path must start with '/', got {path!r}")
         if kind not in ("read", "write"):
             raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
-        return await self._send(path, _merge({}, params, name="params"), kind=kind, operation=path)
+        endpoint = Endpoint(path, path, kind)
+        return await self._send(endpoint, _merge({}, params, name="params"), None)  # type: ignore[no-any-return]
 
     # -- notifications --------------------------------------------------------------------
 
@@ -258,21 +253,28 @@ class AsyncPayin(BaseClient):
 
     # -- sending ---------------------------------------------------------------------------
 
-    async def _call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        endpoint = self._endpoints[operation]
-        return await self._send(endpoint.path, params, kind=endpoint.kind, operation=operation)
+    async def _call(
+        self, operation: str, params: Mapping[str, Any], parse: Callable[[dict[str, Any]], W]
+    ) -> W:
+        return await self._send(self._endpoints[operation], params, parse)  # type: ignore[no-any-return]
 
     async def _send(
-        self, path: str, params: Mapping[str, Any], *, kind: OperationKind, operation: str
-    ) -> dict[str, Any]:
+        self,
+        endpoint: Endpoint,
+        params: Mapping[str, Any],
+        parse: Callable[[dict[str, Any]], W] | None,
+    ) -> Any:
         self._check_open()
-        return await self._transport.call(
-            path,
-            params,
-            kind=kind,
-            operation=operation,
+        transport = self._transport
+        form = encode_form({"mchId": transport.mch_id, **params}, transport.secret)
+        mch_order_no = form.get("mchOrderNo")
+        return await transport.call(
+            endpoint,
+            form,
+            parse=parse,
             max_retries=self._max_retries,
             timeout=self._timeout,
+            references=None if mch_order_no is None else {"mch_order_no": mch_order_no},
         )
 
     def __repr__(self) -> str:
@@ -302,10 +304,20 @@ def _order_fields(
     }
 
 
-def _result(data: dict[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+def _read_parser(cast_to: type[W]) -> Callable[[dict[str, Any]], W]:
+    def parse(data: dict[str, Any]) -> W:
+        return cast_to.model_validate(_without_sign(data))
+
+    return parse
+
+
+def _write_parser(cast_to: type[W], sent: Mapping[str, Any]) -> Callable[[dict[str, Any]], W]:
     # The answers do not echo the order number or amount; callers need both on the result.
-    merged = {"mchOrderNo": sent["mchOrderNo"], "amount": sent["amount"], **data}
-    return _without_sign(merged)
+    def parse(data: dict[str, Any]) -> W:
+        merged = {"mchOrderNo": sent["mchOrderNo"], "amount": sent["amount"], **data}
+        return cast_to.model_validate(_without_sign(merged))
+
+    return parse
 
 
 def _without_sign(data: dict[str, Any]) -> dict[str, Any]:
@@ -325,37 +337,6 @@ def _merge(
     *,
     name: str = "extra_params",
 ) -> dict[str, Any]:
-    """Unset (``None``) params dropped, then ``extra_params`` added; a clash is an error."""
-    merged = {k: v for k, v in params.items() if v is not None}
-    if extra_params is None:
-        return merged
-    if not isinstance(extra_params, Mapping):
-        raise TypeError(f"{name} must be a mapping, got {type(extra_params).__name__}")
-    clash = sorted(({"mchId", "sign"} | set(merged)) & set(extra_params))
-    if clash:
-        raise ValueError(f"{name} must not set {', '.join(clash)}: the client sets them")
-    merged.update(extra_params)
-    return merged
-
-
-def _write_result(cast_to: type[W], data: dict[str, Any], operation: str, params: Any) -> W:
-    """The model of a write's SUCCESS answer. The gateway accepted the order: an answer
-    that does not fit the model must not read as a failure (the money may move), so it is
-    an outcome-unknown error carrying ``mch_order_no`` to reconcile with."""
-    try:
-        return cast_to.model_validate(data)
-    except ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        problem = APIResponseValidationError(
-            None, f"answer of {operation} does not fit {cast_to.__name__} (fields: {fields})"
-        )
-        mch_order_no = params.get("mchOrderNo") if isinstance(params, dict) else None
-        raise PayinOutcomeUnknownError(
-            f"the gateway accepted {operation} but {problem.message}; it was most likely "
-            "carried out: reconcile with query_order/query_payout before retrying",
-            operation=operation,
-            path=None,
-            traceid=None,
-            out_order_id=None if mch_order_no is None else str(mch_order_no),
-            cause=problem,
-        ) from None
+    """Unset (``None``) params dropped, then ``extra_params`` added; a clash is an error
+    (``mchId`` and ``sign`` are always set by the client)."""
+    return build_params(params, extra_params, name=name, reserved=("mchId", "sign"))

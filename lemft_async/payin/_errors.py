@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import APIError, OutcomeUnknownError
+from .._core._errors import APIError, OutcomeUnknownError
 
 __all__ = ["PayinError", "PayinOutcomeUnknownError", "ResponseSignatureError"]
 
@@ -113,7 +113,10 @@ class PayinOutcomeUnknownError(OutcomeUnknownError):
     before trying again.
     """
 
+    primary_reference = "mch_order_no"
+    shown_references = ("mch_order_no",)
+
     @property
     def mch_order_no(self) -> str | None:
-        """The merchant order number of the call (``out_order_id`` in the core error)."""
-        return self.out_order_id
+        """The merchant order number of the call (also ``out_order_id``, the core name)."""
+        return self.references.get("mch_order_no")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from .._errors import WebhookPayloadError, WebhookVerificationError
+from .._core._errors import WebhookPayloadError, WebhookVerificationError
 from ._models import PayinNotification, PayoutNotification
 from ._signing import SIGN, signature_matches
 

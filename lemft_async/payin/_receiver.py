@@ -30,8 +30,8 @@ from urllib.parse import parse_qsl
 
 import anyio
 
-from .._errors import WebhookPayloadError, WebhookVerificationError
-from .._logging import logger
+from .._core._errors import WebhookPayloadError, WebhookVerificationError
+from .._core._logging import logger
 from ..webhooks import DedupStore, MemoryDedupStore
 from ..webhooks._starlette import _raw_body
 from ._notifications import ACK, Notification

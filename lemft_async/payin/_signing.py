@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from .._json import dumps
+from .._core._codec import dumps
 
 __all__ = [
     "NestedRendering",

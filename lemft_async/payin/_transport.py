@@ -1,39 +1,29 @@
 """One Payin call: render + sign the form once -> (POST -> decode -> verify) x attempts.
 
-Retry decisions reuse the core table (``lemft_async._retry.classify``) and attempt loop
-(``lemft_async._retry_loop``); Payin has no recovery of its own. A connection that
-was never established is retried for every call; a timeout after sending, a dropped
-connection, HTTP 5xx or an undecodable body is retried only for reads, and for
-``create_order`` / ``apply_payout`` raises ``PayinOutcomeUnknownError`` (never re-sent).
-A ``FAIL`` answer and a bad response signature are never retried.
+The attempt loop is the core one (``lemft_async._core._transport``); Payin adds its
+envelope, its response-signature check and its rows of the table, then the shared rows
+(``classify_http``). A connection that was never established is retried for every call; a
+timeout after sending, a dropped connection, HTTP 5xx or an undecodable body is retried
+only for reads, and for ``create_order`` / ``apply_payout`` raises
+``PayinOutcomeUnknownError`` (never re-sent). A ``FAIL`` answer and a bad response
+signature are never retried.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-import anyio
 import httpx
 
-from .._endpoints import OperationKind
-from .._http_errors import load_payload, not_an_envelope
-from .._logging import logger
-from .._retry import Disposition, RetryPolicy
-from .._retry import classify as classify_lemft
-from .._retry_loop import run_attempts, warn_cancelled_write
+from .._core._http_errors import load_payload, not_an_envelope
+from .._core._logging import logger
+from .._core._retry import Disposition, RetryPolicy, classify_http
+from .._core._transport import BaseTransport, Call, Sleep
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
 from ._signing import SIGN, ResponseVerification, render_value, response_signature_matches, sign
 
-__all__ = ["PayinTransport", "encode_form"]
-
-# Module-level so tests can patch the backoff sleep.
-_sleep = anyio.sleep
-
-_log = logger.getChild("payin")
+__all__ = ["PayinTransport", "classify", "encode_form"]
 
 
 def encode_form(params: Mapping[str, object], secret: str) -> dict[str, str]:
@@ -58,7 +48,7 @@ AMBIGUOUS_ERR_CODES = frozenset({"0010", "0110", "0111", "0118", "0120"})
 
 
 def classify(error: BaseException) -> Disposition:
-    """Payin's own rows, then the core table (HTTP and transport rows)."""
+    """Payin's own rows, then the rows every API shares (HTTP and transport)."""
     if isinstance(error, PayinError) and error.err_code in AMBIGUOUS_ERR_CODES:
         return Disposition.RETRY_IF_READ
     if isinstance(error, ResponseSignatureError):
@@ -66,20 +56,70 @@ def classify(error: BaseException) -> Disposition:
         # A write must be reconciled, never re-sent; a read is raised (retrying would not
         # change the signature).
         return Disposition.UNKNOWN_IF_WRITE
-    return classify_lemft(error)
+    return classify_http(error)
 
 
-@dataclass
-class PayinTransport:
+class PayinTransport(BaseTransport):
     """What every call of one ``AsyncPayin`` (and its ``with_options`` copies) shares."""
 
-    http: httpx.AsyncClient
-    base_url: str
-    mch_id: str
-    secret: str = field(repr=False)
-    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
-    verify_responses: ResponseVerification = "strict"
-    user_agent: str = "lemft-async"
+    label = "payin "
+    outcome_unknown_error = PayinOutcomeUnknownError
+    log = logger.getChild("payin")
+
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        mch_id: str,
+        secret: str,
+        user_agent: str,
+        retry_policy: RetryPolicy | None = None,
+        verify_responses: ResponseVerification = "strict",
+        sleep: Sleep | None = None,
+    ) -> None:
+        super().__init__(
+            http=http,
+            base_url=base_url,
+            user_agent=user_agent,
+            retry_policy=retry_policy,
+            sleep=sleep,
+        )
+        self.mch_id = mch_id
+        self.secret = secret
+        self.verify_responses = verify_responses
+        # Not sent (the gateway has no such header): traceids correlate logs and errors.
+        self._headers = {"Accept": "application/json", "User-Agent": user_agent}
+
+    def __repr__(self) -> str:
+        return f"PayinTransport(base_url={self.base_url!r}, mch_id={self.mch_id!r}, secret=***)"
+
+    def classify(self, error: BaseException) -> Disposition:
+        return classify(error)
+
+    async def send(self, call: Call[Any]) -> httpx.Response:
+        return await self.request(call, "POST", data=call.content, headers=self._headers)
+
+    def decode(self, response: httpx.Response, call: Call[Any]) -> dict[str, Any]:
+        path = call.endpoint.path
+        mch_order_no = call.references.get("mch_order_no")
+        status = response.status_code
+        payload = load_payload(response)
+        if isinstance(payload, dict) and "retCode" in payload:
+            ret_code = payload["retCode"]
+            if ret_code == "SUCCESS":
+                self._verify(payload, path=path, status=status, mch_order_no=mch_order_no)
+                return payload
+            ret_msg, err_code, err_des = (payload.get(k) for k in ("retMsg", "errCode", "errDes"))
+            raise PayinError(
+                ret_msg if isinstance(ret_msg, str) else "",
+                ret_code=str(ret_code),
+                err_code=None if err_code is None else str(err_code),
+                err_des=err_des if isinstance(err_des, str) else None,
+                path=path,
+                status_code=status,
+            )
+        raise not_an_envelope(response, expected="a Payin response", path=path)
 
     def _verify(
         self, payload: dict[str, Any], *, path: str, status: int, mch_order_no: str | None
@@ -102,76 +142,4 @@ class PayinTransport:
             status_code=status,
             mch_order_no=mch_order_no,
             payload=payload,
-        )
-
-    def _decode(
-        self, response: httpx.Response, *, path: str, mch_order_no: str | None
-    ) -> dict[str, Any]:
-        status = response.status_code
-        payload = load_payload(response)
-        if isinstance(payload, dict) and "retCode" in payload:
-            ret_code = payload["retCode"]
-            if ret_code == "SUCCESS":
-                self._verify(payload, path=path, status=status, mch_order_no=mch_order_no)
-                return payload
-            ret_msg, err_code, err_des = (payload.get(k) for k in ("retMsg", "errCode", "errDes"))
-            raise PayinError(
-                ret_msg if isinstance(ret_msg, str) else "",
-                ret_code=str(ret_code),
-                err_code=None if err_code is None else str(err_code),
-                err_des=err_des if isinstance(err_des, str) else None,
-                path=path,
-                status_code=status,
-            )
-        raise not_an_envelope(response, expected="a Payin response", path=path)
-
-    async def call(
-        self,
-        path: str,
-        params: Mapping[str, object],
-        *,
-        kind: OperationKind,
-        operation: str,
-        max_retries: int,
-        timeout: httpx.Timeout | None = None,
-    ) -> dict[str, Any]:
-        """Send one logical call; return the verified ``SUCCESS`` body or raise a typed error."""
-        form = encode_form({"mchId": self.mch_id, **params}, self.secret)
-        mch_order_no = form.get("mchOrderNo")
-        # Not sent (the gateway has no such header): it correlates our log lines and errors.
-        traceid = uuid.uuid4().hex
-        url = self.base_url + path
-        headers = {"Accept": "application/json", "User-Agent": self.user_agent}
-
-        async def send() -> httpx.Response:
-            try:
-                return await self.http.post(url, data=form, headers=headers, timeout=timeout)
-            except anyio.get_cancelled_exc_class():
-                if kind == "write":
-                    reference = f"mchOrderNo={mch_order_no}" if mch_order_no else None
-                    warn_cancelled_write(_log, f"payin {operation}", path, reference, traceid)
-                raise
-
-        def decode(response: httpx.Response) -> dict[str, Any]:
-            return self._decode(response, path=path, mch_order_no=mch_order_no)
-
-        return await run_attempts(
-            send,
-            decode,
-            kind=kind,
-            max_retries=max_retries,
-            policy=self.retry_policy,
-            classify=classify,
-            outcome_unknown=partial(
-                PayinOutcomeUnknownError,
-                operation=operation,
-                path=path,
-                traceid=traceid,
-                out_order_id=mch_order_no,
-            ),
-            sleep=_sleep,
-            path=path,
-            label=f"payin {operation}",
-            traceid=traceid,
-            log=_log,
         )

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from .._logging import logger
+from .._core._logging import logger
 
 __all__ = ["BulkOutcome", "BulkProgress", "run_bulk"]
 

@@ -22,7 +22,7 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 
-from lemft_async._json import dumps, loads
+from lemft_async._core._codec import dumps, loads
 from lemft_async._signing import signature_matches
 
 from ._clock import http_date

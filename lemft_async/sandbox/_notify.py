@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import httpx
 
-from lemft_async._json import dumps, loads
+from lemft_async._core._codec import dumps, loads
 from lemft_async._signing import compute_signature
 
 from ._clock import BusinessClock

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._errors import WebhookError, WebhookPayloadError, WebhookVerificationError
+from .._core._errors import WebhookError, WebhookPayloadError, WebhookVerificationError
 from ._client_ns import AsyncWebhooks
 from ._construct import construct_event
 from ._decode import parse_event

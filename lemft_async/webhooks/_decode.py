@@ -37,7 +37,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-# Same number rule as lemft_async._json.loads (fractions -> Decimal), built once: creating
+# Same number rule as lemft_async._core._codec.loads (fractions -> Decimal), built once: creating
 # a decoder per call (what json.loads(..., parse_float=...) does) costs ~40% of a decode.
 _DECODER: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 

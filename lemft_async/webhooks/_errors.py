@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .._errors import WebhookPayloadError, WebhookVerificationError
+from .._core._errors import WebhookPayloadError, WebhookVerificationError
 
 __all__ = [
     "PayloadReason",
@@ -35,9 +35,9 @@ class WebhookVerificationFailed(WebhookVerificationError):
     """
 
     def __init__(self, reason: VerificationReason, message: str, header: str | None = None):
-        self.reason: VerificationReason = reason
         self.header = header
-        super().__init__(message)
+        super().__init__(message, reason=reason)
+        self.reason: VerificationReason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.reason, str(self), self.header))
@@ -57,9 +57,9 @@ class WebhookPayloadInvalid(WebhookPayloadError):
         message: str,
         fields: tuple[tuple[str, str], ...] = (),
     ):
-        self.reason: PayloadReason = reason
         self.fields = fields
-        super().__init__(message)
+        super().__init__(message, reason=reason)
+        self.reason: PayloadReason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.reason, str(self), self.fields))

@@ -37,7 +37,7 @@ from typing import Any
 
 import anyio
 
-from .._logging import logger as _root_logger
+from .._core._logging import logger as _root_logger
 from ._asgi import serve_asgi
 from ._decode import check_kind, decode_event, decode_payload
 from ._dedup import DedupStore, MemoryDedupStore, dedup_key

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import respx
 
-import lemft_async.keysecure._transport as transport_module
+from lemft_async._core._transport import BaseTransport
 from lemft_async.keysecure import AsyncKeySecure
 from lemft_async.keysecure.sandbox import KeySecureSandbox
 
@@ -50,6 +50,8 @@ def token_response(value: str = "tok-1", expired_time: Any = 4_102_444_800_000) 
 def make_client(**options: Any) -> AsyncKeySecure:
     settings: dict[str, Any] = {"api_key": API_KEY, "api_secret": API_SECRET}
     settings.update(options)
+    if "base_url" not in settings:
+        settings.setdefault("environment", "sandbox")
     return AsyncKeySecure(**settings)
 
 
@@ -74,7 +76,7 @@ def delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         seen.append(seconds)
         await anyio.lowlevel.checkpoint()
 
-    monkeypatch.setattr(transport_module, "_sleep", fake_sleep)
+    monkeypatch.setattr(BaseTransport, "default_sleep", staticmethod(fake_sleep))
     return seen
 
 

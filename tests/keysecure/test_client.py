@@ -169,7 +169,7 @@ def test_import_does_not_need_starlette() -> None:
         "sys.meta_path.insert(0, Block())\n"
         "import lemft_async.keysecure as ks\n"
         "assert 'starlette' not in sys.modules\n"
-        "ks.AsyncKeySecure(api_key='k-not-real', api_secret='s-not-real')\n"
+        "ks.AsyncKeySecure(api_key='k-not-real', api_secret='s-not-real', environment='sandbox')\n"
         "try:\n"
         "    import lemft_async.keysecure.sandbox\n"
         "except ImportError:\n"

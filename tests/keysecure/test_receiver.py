@@ -296,7 +296,7 @@ def test_receiver_configuration_is_checked() -> None:
         AuthReceiver(verifier(), fallback={"code": 0})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="construct_event"):
         AuthReceiver(object())  # type: ignore[arg-type]
-    client = AsyncKeySecure(api_key=API_KEY, api_secret=API_SECRET)
+    client = AsyncKeySecure(api_key=API_KEY, api_secret=API_SECRET, environment="sandbox")
     assert AuthReceiver(client).fallback == AuthReply.decline()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -425,9 +426,9 @@ async def test_list_body_shape_and_extra_body(sandbox: KeySecureSandbox) -> None
     async with sandbox.client() as ks:
         original = ks._transport.call
 
-        async def spy(endpoint: Any, **kwargs: Any) -> Any:
-            seen.append(kwargs.get("body"))
-            return await original(endpoint, **kwargs)
+        async def spy(endpoint: Any, content: Any, **kwargs: Any) -> Any:
+            seen.append(None if content is None else json.loads(content))
+            return await original(endpoint, content, **kwargs)
 
         ks._transport.call = spy  # type: ignore[method-assign]
         await ks.cards.list(
@@ -457,9 +458,9 @@ async def test_aware_datetimes_are_converted_to_the_header_zone(sandbox: KeySecu
         captured: list[Any] = []
         original = ks._transport.call
 
-        async def spy(endpoint: Any, **kwargs: Any) -> Any:
-            captured.append(kwargs.get("body"))
-            return await original(endpoint, **kwargs)
+        async def spy(endpoint: Any, content: Any, **kwargs: Any) -> Any:
+            captured.append(None if content is None else json.loads(content))
+            return await original(endpoint, content, **kwargs)
 
         ks._transport.call = spy  # type: ignore[method-assign]
         start = datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)

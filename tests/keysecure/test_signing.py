@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from lemft_async._core._codec import loads, to_plain
 from lemft_async._errors import WebhookPayloadError, WebhookVerificationError
 from lemft_async.keysecure import (
     AuthEvent,
@@ -21,7 +22,7 @@ from lemft_async.keysecure import (
     base_string,
     sign_v1,
 )
-from lemft_async.keysecure._signing import loads_preserving_numbers, render_value, to_plain
+from lemft_async.keysecure._signing import render_value
 
 APP_ID = "test-app-id-not-real"
 SECRET = "test-secret-not-real"
@@ -192,7 +193,7 @@ def test_render_rules() -> None:
 
 def test_numbers_keep_their_original_text() -> None:
     raw = b'{"amount":10.50,"rate":1.0e2,"n":12,"nested":{"v":0.10}}'
-    data = loads_preserving_numbers(raw)
+    data = loads(raw, keep_numbers=True)
     assert base_string("A", "1", data) == (
         'amount=10.50&appId=A&n=12&nested={"v":0.10}&rate=1.0e2&timestamp=1'
     )

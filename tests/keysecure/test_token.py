@@ -10,7 +10,7 @@ import anyio.lowlevel
 import httpx
 import pytest
 
-from lemft_async._clock import Clock
+from lemft_async._core._clock import Clock
 from lemft_async.keysecure import (
     AsyncKeySecure,
     KeySecureAuthError,
@@ -223,4 +223,9 @@ async def test_margin_drives_proactive_refresh() -> None:
 
 def test_margin_is_checked() -> None:
     with pytest.raises(ValueError, match="token_refresh_margin"):
-        AsyncKeySecure(api_key="k-not-real", api_secret=API_SECRET, token_refresh_margin=-1)
+        AsyncKeySecure(
+            api_key="k-not-real",
+            api_secret=API_SECRET,
+            environment="sandbox",
+            token_refresh_margin=-1,
+        )

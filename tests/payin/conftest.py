@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from lemft_async._json import dumps
+from lemft_async._core._codec import dumps
 from lemft_async.payin import AsyncPayin, sign
 
 SECRET = "test-secret-not-real"
@@ -70,17 +70,3 @@ async def payin(gateway: FakeGateway) -> AsyncIterator[AsyncPayin]:
         max_retries=2,
     ) as client:
         yield client
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Patch the Payin transport's backoff sleep; returns the requested delays."""
-    import lemft_async.payin._transport as transport
-
-    delays: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        delays.append(seconds)
-
-    monkeypatch.setattr(transport, "_sleep", fake_sleep)
-    return delays

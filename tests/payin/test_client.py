@@ -401,7 +401,7 @@ async def test_response_signature_error_pickles() -> None:
     [
         ({"base_url": "http://gateway.example"}, ValueError, "plain http"),
         ({"base_url": "gateway.example"}, ValueError, "http"),
-        ({"base_url": None}, TypeError, "base_url"),
+        ({"base_url": None}, ValueError, "base_url"),
         ({"secret": ""}, ValueError, "secret"),
         ({"mch_id": ""}, ValueError, "mch_id"),
         ({"verify_response_signatures": "sometimes"}, ValueError, "verify_response_signatures"),

@@ -15,7 +15,7 @@ import respx
 
 import lemft_async.types as types_module
 from lemft_async import AsyncLemft, LemftError
-from lemft_async._json import loads
+from lemft_async._core._codec import loads
 from lemft_async.types import (
     Card,
     CardType,

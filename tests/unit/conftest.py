@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
-import types
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -17,8 +15,10 @@ import httpx
 import pytest
 import respx
 
-import lemft_async._transport as transport_module
+import lemft_async._core._clock as core_clock
+import lemft_async._core._transport as core_transport
 from lemft_async import AsyncLemft
+from lemft_async._core._transport import BaseTransport
 from tests.conftest import (
     BASE_URL,
     FAKE_API_KEY,
@@ -156,10 +156,12 @@ def api() -> Iterator[Any]:
 
 
 @pytest.fixture
-def fixed_time(monkeypatch: pytest.MonkeyPatch) -> int:
-    """Pin the transport's wall clock to ``FIXED_NOW`` (only inside ``_transport``)."""
-    fake = types.SimpleNamespace(time=lambda: float(FIXED_NOW), perf_counter=time.perf_counter)
-    monkeypatch.setattr(transport_module, "time", fake)
+def fixed_time(client: AsyncLemft, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Pin the clock of ``client`` and of every client made after it to ``FIXED_NOW``."""
+    client._transport.clock.source = lambda: float(FIXED_NOW)
+    monkeypatch.setattr(
+        core_transport, "Clock", lambda: core_clock.Clock(source=lambda: float(FIXED_NOW))
+    )
     return FIXED_NOW
 
 
@@ -172,5 +174,5 @@ def yielding_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         delays.append(seconds)
         await anyio.lowlevel.checkpoint()
 
-    monkeypatch.setattr(transport_module, "_sleep", fake_sleep)
+    monkeypatch.setattr(BaseTransport, "default_sleep", staticmethod(fake_sleep))
     return delays

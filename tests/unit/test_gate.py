@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-import types
 from typing import Any
 
 import anyio
 import pytest
 
-import lemft_async._transport as transport_module
 from lemft_async import AsyncLemft, GateKey, LocalGate, NullGate, TooManyRequestsError
 from lemft_async.types import OrderDetail
 from tests.conftest import BASE_URL, run_all
@@ -213,8 +210,7 @@ async def test_timestamp_is_taken_after_waiting_at_the_gate(
 ) -> None:
     # A call may queue for long; a timestamp taken before the wait would be stale (10003).
     now = [1_700_000_000.0]
-    fake_time = types.SimpleNamespace(time=lambda: now[0], perf_counter=time.perf_counter)
-    monkeypatch.setattr(transport_module, "time", fake_time)
+    client._transport.clock.source = lambda: now[0]
     route = api.post(GET_ORDER).mock(return_value=envelope({}))
     key = client._transport.gate_key(GET_ORDER)
     gate = client.gate

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lemft_async import AsyncLemft
-from lemft_async._json import dumps, loads
+from lemft_async._core._codec import dumps, loads
 from lemft_async.types import (
     BillCategory,
     BillType,

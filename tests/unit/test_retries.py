@@ -6,7 +6,6 @@ import email.utils
 import os
 import random
 import time
-import types
 from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-import lemft_async._transport as transport_module
 from lemft_async import (
     APIConnectionError,
     APIError,
@@ -450,9 +448,8 @@ async def test_each_retry_is_re_signed_with_a_fresh_timestamp(
     async def advancing_sleep(seconds: float) -> None:
         now[0] += 7
 
-    fake_time = types.SimpleNamespace(time=lambda: now[0], perf_counter=time.perf_counter)
-    monkeypatch.setattr(transport_module, "time", fake_time)
-    monkeypatch.setattr(transport_module, "_sleep", advancing_sleep)
+    client._transport.clock.source = lambda: now[0]
+    client._transport.sleep = advancing_sleep
     route = api.post(GET_ORDER).mock(side_effect=[envelope(code=10004), envelope({})])
 
     await client.orders.retrieve("ord_1")

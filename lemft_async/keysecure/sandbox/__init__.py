@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from ..._json import dumps
+from ..._core._codec import dumps
 from .._client import AsyncKeySecure
 from .._signing import sign_v1
 from ._app import Fault, SandboxServer, SandboxStats

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..._json import dumps, loads
+from ..._core._codec import dumps, loads
 from .. import ENDPOINTS, Endpoint
 from .._config import parse_utc_offset
 from ._ops import Context, SandboxOps

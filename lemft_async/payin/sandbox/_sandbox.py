@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from ..._json import dumps
+from ..._core._codec import dumps
 from .._client import AsyncPayin
 from .._endpoints import PAYIN_ENDPOINTS
 from .._status import PayinStatus, PayoutStatus

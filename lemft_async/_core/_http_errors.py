@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from ._codec import loads
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -21,7 +22,6 @@ from ._errors import (
     APITimeoutError,
     LemftError,
 )
-from ._json import loads
 
 __all__ = ["as_sdk_error", "envelope_code", "load_payload", "not_an_envelope"]
 

@@ -1,14 +1,16 @@
-"""Which failures are retried, and how long to wait (ARCHITECTURE §5.5).
+"""Which failures may be retried, and how long to wait between attempts.
+
+Each API has a classification table: its business codes first (LEMFT's in
+``lemft_async._transport``, Payin's and KeySecure's in their transports), then the rows
+every API shares, ``classify_http``:
 
 | failure                                        | read       | write                    |
 |------------------------------------------------|------------|--------------------------|
-| 10004 too many requests (server did not act)   | retry      | retry                    |
-| 10003 timestamp (after clock re-sync)          | retry once | retry once               |
 | connection never established / pool timeout    | retry      | retry                    |
 | HTTP 429 without an envelope (inferred)        | retry      | retry                    |
-| 10005, HTTP 5xx, timeout after send, dropped   |            |                          |
+| HTTP 5xx, timeout after send, dropped          |            |                          |
 |   connection, undecodable body                 | retry      | OutcomeUnknownError      |
-| 10001, 10002, other codes, other HTTP 4xx      | raise      | raise                    |
+| other HTTP 4xx, unsupported protocol           | raise      | raise                    |
 
 Backoff is exponential with *full* jitter: ``uniform(0, min(max_delay, initial * 2**n))``.
 Full jitter spreads tasks that collided on one URL instead of re-colliding them.
@@ -20,7 +22,11 @@ import enum
 import random
 from dataclasses import dataclass
 
-__all__ = ["Disposition", "RetryPolicy", "classify", "classify_http"]
+import httpx
+
+from ._errors import APIError, APIResponseValidationError, APIStatusError
+
+__all__ = ["Disposition", "RetryPolicy", "classify_http"]
 
 
 class Disposition(enum.Enum):
@@ -28,7 +34,7 @@ class Disposition(enum.Enum):
 
     RETRY = "retry"  # the server did not act: always safe
     RETRY_IF_READ = "retry_if_read"  # outcome unknown: safe only for reads
-    RESYNC_CLOCK = "resync_clock"  # 10003: fix the clock offset, then retry once
+    RESYNC_CLOCK = "resync_clock"  # a timestamp refusal: fix the clock offset, then retry
     UNKNOWN_IF_WRITE = "unknown_if_write"  # a read raises it; a write's outcome is unknown
     RAISE = "raise"
 
@@ -40,33 +46,20 @@ class RetryPolicy:
     initial_delay: float = 0.25
     max_delay: float = 8.0
     max_retry_after: float = 60.0
-    """A server ``Retry-After`` above this is ignored in favour of our own backoff."""
+    """A server ``Retry-After`` above this is capped to it (waiting less would only be
+    refused again; waiting longer would hold the caller for the server's whim)."""
 
     def __post_init__(self) -> None:
         if not (self.initial_delay >= 0 and self.max_delay >= self.initial_delay):
             raise ValueError("RetryPolicy needs 0 <= initial_delay <= max_delay")
 
-    def delay(self, retry_index: int, rng: random.Random | None = None) -> float:
-        """Seconds to sleep before retry number ``retry_index`` (0-based): full jitter."""
-        ceiling = min(self.max_delay, self.initial_delay * (2.0**retry_index))
-        return (rng or random).uniform(0.0, ceiling)
-
     def ceiling(self, retry_index: int) -> float:
         """The upper bound of ``delay(retry_index)``."""
         return min(self.max_delay, self.initial_delay * (2.0**retry_index))
 
-
-def classify(error: BaseException) -> Disposition:
-    """Map one failed attempt to what may be done about it (the table above)."""
-    from ._errors import ServerError, TimestampError, TooManyRequestsError
-
-    if isinstance(error, TooManyRequestsError):
-        return Disposition.RETRY
-    if isinstance(error, TimestampError):
-        return Disposition.RESYNC_CLOCK
-    if isinstance(error, ServerError):
-        return Disposition.RETRY_IF_READ
-    return classify_http(error)
+    def delay(self, retry_index: int, rng: random.Random | None = None) -> float:
+        """Seconds to sleep before retry number ``retry_index`` (0-based): full jitter."""
+        return (rng or random).uniform(0.0, self.ceiling(retry_index))
 
 
 def classify_http(error: BaseException) -> Disposition:
@@ -75,11 +68,6 @@ def classify_http(error: BaseException) -> Disposition:
     Each API's own table checks its business codes first, then falls back to this; any
     other business-code error is raised.
     """
-    # Local import keeps this module importable without pulling httpx into type stubs.
-    import httpx
-
-    from ._errors import APIError, APIResponseValidationError, APIStatusError
-
     if isinstance(error, APIResponseValidationError):
         return Disposition.RETRY_IF_READ
     if isinstance(error, APIStatusError):
@@ -93,10 +81,8 @@ def classify_http(error: BaseException) -> Disposition:
         return Disposition.RETRY
     if isinstance(error, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return Disposition.RAISE
-    if isinstance(error, httpx.DecodingError):
-        # The server answered with a body httpx cannot decode: it may have acted.
-        return Disposition.RETRY_IF_READ
-    if isinstance(error, httpx.TransportError):
-        # Sent (or maybe sent) but no answer: a read timeout, a reset, a closed socket.
+    # DecodingError (a body httpx cannot decode) and every other transport error (a read
+    # timeout, a reset, a closed socket): the request was or may have been sent.
+    if isinstance(error, httpx.TransportError | httpx.DecodingError):
         return Disposition.RETRY_IF_READ
     return Disposition.RAISE

@@ -1,4 +1,4 @@
-"""What every client of the package shares: option checks, the pool it may own, its lifecycle.
+"""What every client of the package shares: its options, the pool it may own, its lifecycle.
 
 ``AsyncLemft``, ``AsyncPayin`` and ``AsyncKeySecure`` all hold a timeout, a retry count and
 an ``httpx.AsyncClient`` they either created (and so must close) or were handed (and must
@@ -14,15 +14,14 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from ._version import __version__
+from .._version import __version__
+from ._checks import check_max_retries, check_timeout
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "BaseClient",
-    "check_max_retries",
-    "check_timeout",
     "user_agent",
 ]
 
@@ -36,28 +35,13 @@ _NOT_GIVEN: Any = object()
 _C = TypeVar("_C", bound="BaseClient")
 
 
-def check_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    """Seconds (or an ``httpx.Timeout``) as the timeout every request uses."""
-    if isinstance(value, httpx.Timeout):
-        return value
-    if value is None:
-        raise TypeError("timeout=None would wait forever; pass seconds (e.g. 30.0)")
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
-    return httpx.Timeout(float(value), connect=min(float(value), 10.0))
-
-
-def check_max_retries(value: int) -> int:
-    """An int >= 0: how many times a retryable failure is retried."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {value!r}")
-    return value
-
-
-def user_agent(product: str | None = None) -> str:
-    """``lemft-async/<version> [product] (python ...; httpx ...)``."""
-    name = f"lemft-async/{__version__} {product}" if product else f"lemft-async/{__version__}"
-    return f"{name} (python {platform.python_version()}; httpx {httpx.__version__})"
+def user_agent(product: str) -> str:
+    """``lemft-async/<version> (<product>; python ...; httpx ...)``: names the SDK, its
+    version and which of its clients sent the request."""
+    return (
+        f"lemft-async/{__version__} ({product}; python {platform.python_version()}; "
+        f"httpx {httpx.__version__})"
+    )
 
 
 class BaseClient:

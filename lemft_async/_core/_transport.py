@@ -1,0 +1,371 @@
+"""The transport base class: ``call()`` owns the attempt loop every client shares.
+
+One logical call is ``(prepare -> send -> decode -> parse) x attempts``. Each API supplies
+what is its own by overriding methods: ``send`` (build, sign and send one attempt),
+``decode`` (its envelope), ``classify`` (its business codes, then ``classify_http``),
+``recover`` (LEMFT's clock re-sync, KeySecure's token refresh) and ``prepare``. What holds
+for every client is written here, once:
+
+- only what the table calls retryable is retried, at most ``max_retries`` times, after the
+  server's ``Retry-After`` or a full-jitter backoff;
+- a write whose outcome is unknown (the request may have arrived) is never re-sent: it
+  raises the API's ``OutcomeUnknownError`` with ``traceid``, operation, path and the
+  references to reconcile with;
+- a write the server accepted whose answer does not fit its model is such an unknown
+  outcome too (the answer is parsed inside the attempt, so the rule cannot be skipped);
+- an answer that breaks the decoder is an unreadable answer, never a raw exception;
+- errors are never chained to httpx exceptions (their ``.request`` holds the signed body).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+import anyio
+import httpx
+from pydantic import ValidationError
+
+from ._clock import Clock
+from ._endpoint import Endpoint
+from ._errors import APIError, APIResponseValidationError, LemftError, OutcomeUnknownError
+from ._http_errors import as_sdk_error
+from ._logging import logger
+from ._retry import Disposition, RetryPolicy, classify_http
+
+__all__ = ["BaseTransport", "Call", "Recovery", "Sleep", "fields_of"]
+
+T = TypeVar("T")
+
+Sleep = Callable[[float], Awaitable[object]]
+
+_RETRYABLE = (Disposition.RETRY, Disposition.RETRY_IF_READ)
+
+
+class Recovery:
+    """What ``recover`` may answer: the cause was fixed, so retry now."""
+
+    RETRY = "retry"
+    """Not counted against ``max_retries`` (KeySecure: new token, clock re-synced)."""
+    RETRY_COUNTED = "retry_counted"
+    """Counted against ``max_retries`` (LEMFT's 10003 clock re-sync)."""
+
+
+class Call(Generic[T]):
+    """The state of one logical call, handed to every step."""
+
+    __slots__ = (
+        "auth",
+        "content",
+        "done",
+        "endpoint",
+        "max_retries",
+        "parse",
+        "path",
+        "references",
+        "response",
+        "retries",
+        "timeout",
+        "traceid",
+    )
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        path: str,
+        content: Any,
+        parse: Callable[[Any], T] | None,
+        max_retries: int,
+        timeout: httpx.Timeout | None,
+        traceid: str,
+        references: Mapping[str, str],
+    ) -> None:
+        self.endpoint = endpoint
+        self.path = path
+        """The URL path sent (templates filled); errors and logs name ``endpoint.path``, the
+        template, since a filled path may hold a card number."""
+        self.content = content
+        """The encoded request (bytes or form fields), built once: every attempt sends it."""
+        self.parse = parse
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self.traceid = traceid
+        self.references = references
+        self.retries = 0
+        self.response: httpx.Response | None = None
+        self.auth: Any = None
+        """The credential an attempt used (KeySecure's token)."""
+        self.done: set[str] = set()
+        """Recoveries already applied in this call (each runs at most once)."""
+
+    @property
+    def is_write(self) -> bool:
+        return self.endpoint.kind == "write"
+
+
+def fields_of(error: ValidationError) -> str:
+    """The failing field locations of a validation error, never the values (card data)."""
+    return ", ".join(".".join(str(p) for p in e["loc"]) or "(root)" for e in error.errors())
+
+
+class BaseTransport:
+    """Connection pool, target and retry policy of one client (shared by its copies)."""
+
+    label: ClassVar[str] = ""
+    """Prefix of this API's log lines and operation labels (``"payin "``)."""
+    outcome_unknown_error: ClassVar[type[OutcomeUnknownError]] = OutcomeUnknownError
+    default_sleep: ClassVar[Sleep] = staticmethod(anyio.sleep)
+    log: ClassVar[logging.Logger] = logger
+
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        user_agent: str,
+        retry_policy: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        self.http = http
+        self.base_url = base_url
+        self.user_agent = user_agent
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.clock = clock or Clock()
+        self._sleep = sleep
+
+    @property
+    def sleep(self) -> Sleep:
+        """How backoff waits: the injected ``sleep``, else the class default (anyio's)."""
+        return self._sleep or type(self).default_sleep
+
+    @sleep.setter
+    def sleep(self, value: Sleep | None) -> None:
+        self._sleep = value
+
+    # -- the steps an API overrides ----------------------------------------------------------
+
+    async def prepare(self, call: Call[Any]) -> None:
+        """Before each attempt, outside the error handling (a failure here is final)."""
+
+    async def send(self, call: Call[Any]) -> httpx.Response:
+        """Send one attempt (``request`` does the HTTP part)."""
+        raise NotImplementedError
+
+    def decode(self, response: httpx.Response, call: Call[Any]) -> Any:
+        """The answer's payload, or raise the API's typed error."""
+        raise NotImplementedError
+
+    def classify(self, error: BaseException) -> Disposition:
+        """This API's business codes first, then the shared rows."""
+        return classify_http(error)
+
+    async def recover(
+        self, error: BaseException, disposition: Disposition, call: Call[Any]
+    ) -> str | None:
+        """A ``Recovery`` when the cause was fixed (retry now), or ``None``."""
+        return None
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def call(
+        self,
+        endpoint: Endpoint,
+        content: Any,
+        *,
+        parse: Callable[[Any], T] | None = None,
+        path: str | None = None,
+        max_retries: int,
+        timeout: httpx.Timeout | None = None,
+        traceid: str | None = None,
+        references: Mapping[str, str] | None = None,
+    ) -> T:
+        """Send one logical call and return ``parse(payload)``; raise a typed error."""
+        call: Call[T] = Call(
+            endpoint,
+            endpoint.path if path is None else path,
+            content,
+            parse,
+            max_retries,
+            timeout,
+            traceid or uuid.uuid4().hex,
+            references or {},
+        )
+        while True:
+            await self.prepare(call)
+            call.response = None
+            started = time.perf_counter()
+            try:
+                call.response = await self.send(call)
+                payload = self._decoded(call.response, call)
+            except (APIError, httpx.RequestError) as exc:
+                # RequestError, not just TransportError: an answer httpx cannot decode
+                # (DecodingError) must also be classified, never escape raw.
+                error: BaseException = exc
+            else:
+                result = self._parsed(payload, call)
+                if self.log.isEnabledFor(logging.INFO):
+                    self.log.info(
+                        "%s %s ok in %.1f ms (attempt %d, traceid=%s)",
+                        self._label(call),
+                        call.endpoint.path,
+                        (time.perf_counter() - started) * 1000,
+                        call.retries + 1,
+                        call.traceid,
+                    )
+                return result
+            await self._after_failure(error, call)
+
+    async def _after_failure(self, error: BaseException, call: Call[Any]) -> None:
+        """Return to retry; raise the typed error otherwise."""
+        disposition = self.classify(error)
+        if call.is_write and isinstance(error, APIError) and (error.status_code or 0) >= 500:
+            # A business code inside an HTTP error answer may come from an intermediary
+            # or a failing server: that the server did not act is not known.
+            disposition = Disposition.RETRY_IF_READ
+        else:
+            recovery = await self.recover(error, disposition, call)
+            if recovery is not None:
+                if recovery == Recovery.RETRY_COUNTED:
+                    call.retries += 1
+                return
+        if call.is_write and disposition in (
+            Disposition.RETRY_IF_READ,
+            Disposition.UNKNOWN_IF_WRITE,
+        ):
+            cause = as_sdk_error(error, path=call.endpoint.path, traceid=call.traceid)
+            raise self.outcome_unknown(
+                call,
+                f"outcome unknown after {type(cause).__name__}: {cause}; not re-sent",
+                cause,
+            ) from cause
+        if disposition not in _RETRYABLE or call.retries >= call.max_retries:
+            raise as_sdk_error(error, path=call.endpoint.path, traceid=call.traceid) from None
+        delay = self.retry_after(error, call.response)
+        if delay is None:
+            delay = self.retry_policy.delay(call.retries)
+        if self.log.isEnabledFor(logging.INFO):
+            self.log.info(
+                "%s %s: %s; retry %d/%d in %.3f s (traceid=%s)",
+                self._label(call),
+                call.endpoint.path,
+                _short(error),
+                call.retries + 1,
+                call.max_retries,
+                delay,
+                call.traceid,
+            )
+        call.retries += 1
+        await self.sleep(delay)
+
+    def outcome_unknown(
+        self, call: Call[Any], message: str, cause: LemftError
+    ) -> OutcomeUnknownError:
+        """This API's ``OutcomeUnknownError`` for ``call``: traceid, operation, path, refs."""
+        return self.outcome_unknown_error(
+            message,
+            operation=call.endpoint.name,
+            path=call.endpoint.path,
+            traceid=call.traceid,
+            references=call.references,
+            cause=cause,
+        )
+
+    def retry_after(self, error: BaseException, response: httpx.Response | None) -> float | None:
+        """The server's ``Retry-After`` seconds for an API answer (capped), else ``None``."""
+        if response is None or not isinstance(error, APIError):
+            return None
+        value = response.headers.get("retry-after")
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            return None
+        if not seconds >= 0:  # also refuses NaN
+            return None
+        return min(seconds, self.retry_policy.max_retry_after)
+
+    async def request(self, call: Call[Any], method: str, **kwargs: Any) -> httpx.Response:
+        """One HTTP exchange for ``call``; logs a write cancelled after it was sent."""
+        try:
+            return await self.http.request(
+                method, self.base_url + call.path, timeout=call.timeout, **kwargs
+            )
+        except anyio.get_cancelled_exc_class():
+            if call.is_write:
+                self.log.warning(
+                    "%s %s: cancelled after the request was sent; the outcome is unknown, "
+                    "reconcile before retrying (reference=%s, traceid=%s)",
+                    self._label(call),
+                    call.endpoint.path,
+                    ", ".join(f"{k}={v}" for k, v in call.references.items()) or None,
+                    call.traceid,
+                )
+            raise
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _label(self, call: Call[Any]) -> str:
+        return self.label + call.endpoint.name
+
+    def _decoded(self, response: httpx.Response, call: Call[Any]) -> Any:
+        """``decode``; anything unexpected it raises is an unreadable answer.
+
+        An answer that breaks the decoder (absurd nesting, an out-of-range number) came
+        back from a server that may have acted: it is classified like any undecodable
+        body (retried for reads, an unknown outcome for writes), never escapes raw.
+        """
+        try:
+            return self.decode(response, call)
+        except (APIError, httpx.RequestError):
+            raise
+        except Exception as exc:
+            raise APIResponseValidationError(
+                None,
+                f"the answer could not be decoded ({type(exc).__name__})",
+                call.traceid,
+                call.endpoint.path,
+                status_code=response.status_code,
+            ) from None
+
+    def _parsed(self, payload: Any, call: Call[T]) -> T:
+        """``call.parse(payload)``. A success answer that does not fit its model is an
+        ``APIResponseValidationError`` for a read; for a write the server accepted the
+        request (the money may have moved), so it is an unknown outcome, never a failure.
+        """
+        if call.parse is None:
+            return payload  # type: ignore[no-any-return]
+        try:
+            return call.parse(payload)
+        except (ValidationError, APIResponseValidationError, ValueError, TypeError) as exc:
+            detail = (
+                f"fields: {fields_of(exc)}"
+                if isinstance(exc, ValidationError)
+                else (exc.message if isinstance(exc, APIError) else type(exc).__name__)
+            )
+            status = call.response.status_code if call.response is not None else None
+            problem = APIResponseValidationError(
+                None,
+                f"the answer of {call.endpoint.name} does not fit its model ({detail})",
+                call.traceid,
+                call.endpoint.path,
+                status_code=status,
+            )
+            if not call.is_write:
+                raise problem from None
+            raise self.outcome_unknown(
+                call,
+                f"the server accepted {call.endpoint.name} but {problem.message}; it was most "
+                "likely carried out: reconcile before retrying",
+                problem,
+            ) from None
+
+
+def _short(error: BaseException) -> str:
+    if isinstance(error, APIError):
+        return f"code {error.code}" if error.code is not None else f"HTTP {error.status_code}"
+    return type(error).__name__
