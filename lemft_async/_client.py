@@ -13,6 +13,7 @@ from ._config import ENVIRONMENTS, Credentials, env_settings
 from ._core._checks import coerce_id
 from ._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from ._core._config import resolve_base_url
+from ._core._endpoint import check_request_path
 from ._core._logging import setup_from_env
 from ._core._retry import RetryPolicy
 from ._endpoints import Endpoint, OperationKind, resolve_paths
@@ -240,8 +241,7 @@ class AsyncLemft(BaseClient):
         ``path`` is a known operation, and is ``"write"`` (never re-sent on an unknown
         outcome) otherwise.
         """
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise ValueError(f"path must start with '/', got {path!r}")
+        path = check_request_path(path)
         if body is not None and not isinstance(body, Mapping):
             raise TypeError(f"body must be a mapping, got {type(body).__name__}")
         if kind is not None and kind not in ("read", "write"):

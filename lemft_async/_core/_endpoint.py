@@ -19,6 +19,8 @@ __all__ = [
     "OperationKind",
     "build_path",
     "check_path_value",
+    "check_request_path",
+    "is_safe_path",
     "resolve_paths",
 ]
 
@@ -62,6 +64,29 @@ class Endpoint:
         )
 
 
+def is_safe_path(path: object) -> bool:
+    """An absolute URL path httpx sends as written: no ``.``/``..`` segment (httpx would
+    collapse it onto another endpoint), no query, fragment, ``%``, ``\\``, whitespace or
+    control characters. ``{placeholders}`` are allowed (templates)."""
+    return (
+        isinstance(path, str)
+        and path.startswith("/")
+        and not any(c in path for c in "?#\\%")
+        and not any(c.isspace() or not c.isprintable() for c in path)
+        and not any(part in (".", "..") for part in path.split("/"))
+    )
+
+
+def check_request_path(path: object) -> str:
+    """A path given to a client's raw ``request()``: safe (see ``is_safe_path``), no template."""
+    if not is_safe_path(path) or "{" in str(path) or "}" in str(path):
+        raise ValueError(
+            f"path must be an absolute path without '.'/'..' segments, query, fragment, "
+            f"'%', '\\', braces, whitespace or control characters, got {path!r}"
+        )
+    return str(path)
+
+
 def resolve_paths(
     table: Mapping[str, E], overrides: Mapping[str, str] | None, *, example: str
 ) -> dict[str, E]:
@@ -80,13 +105,7 @@ def resolve_paths(
             raise ValueError(
                 f"path_overrides: unknown operation {name!r}; known operations: {known}"
             )
-        if (
-            not isinstance(path, str)
-            or not path.startswith("/")
-            or any(c in path for c in "?#\\%")
-            or any(c.isspace() or not c.isprintable() for c in path)
-            or any(part in (".", "..") for part in path.split("/"))
-        ):
+        if not is_safe_path(path):
             raise ValueError(
                 f"path_overrides[{name!r}] must be an absolute path such as {example!r}, "
                 f"got {path!r}"

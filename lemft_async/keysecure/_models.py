@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
-from .._models import LemftModel, Money
+from .._core._models import LemftModel, Money
 from ._constants import (
     CardholderStatus,
     CardStatus,

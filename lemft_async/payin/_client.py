@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from .._core._checks import build_params, optional
 from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from .._core._config import resolve_base_url
-from .._core._endpoint import Endpoint, OperationKind
+from .._core._endpoint import Endpoint, OperationKind, check_request_path
 from .._core._logging import setup_from_env
 from .._core._retry import RetryPolicy
 from ._endpoints import resolve_paths
@@ -230,8 +230,7 @@ class AsyncPayin(BaseClient):
         ``kind="read"`` allows retries after an unknown outcome; the default ``"write"``
         never re-sends once the request may have arrived.
         """
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise ValueError(f"path must start with '/', got {path!r}")
+        path = check_request_path(path)
         if kind not in ("read", "write"):
             raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
         endpoint = Endpoint(path, path, kind)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
-from .._models import LemftModel, enum_value, lenient_time
+from .._core._models import LemftModel, enum_value, lenient_time
 from ._money import minor_to_rupees
 from ._status import (
     PayinStatus,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from .._models import LemftDateTime, LemftModel, Money, enum_value
+from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import CardType
 
 __all__ = ["Bin", "BinFees", "BinLimits"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from .._models import LemftDateTime, LemftModel, Money, enum_value
+from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import CardType
 
 __all__ = ["Card", "CardTrade", "MerchantScore"]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .._models import LemftDateTime, LemftModel, Money, enum_value
+from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import BillCategory, BillType, CardType, InOutType, OrderStatus, OrderType
 
 __all__ = ["Bill", "Order", "OrderBill", "OrderDetail"]

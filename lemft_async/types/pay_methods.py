@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._models import LemftModel, Money
+from .._core._models import LemftModel, Money
 
 __all__ = ["PayMethod"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._models import LemftDateTime, LemftModel, Money
+from .._core._models import LemftDateTime, LemftModel, Money
 
 __all__ = ["Payment"]
 

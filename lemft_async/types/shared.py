@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._models import LemftModel
+from .._core._models import LemftModel
 
 __all__ = ["ReferenceItem"]
 

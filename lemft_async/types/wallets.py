@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .._models import LemftDateTime, LemftModel, Money, enum_value
+from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import InOutType, TransactionStatus, WalletStatus
 
 __all__ = ["ExchangeRate", "TransactionDetail", "Wallet", "WalletTransaction"]

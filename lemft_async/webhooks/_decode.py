@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
-from .._models import _parse_datetime
+from .._core._models import _parse_datetime
 from ._errors import WebhookPayloadInvalid
 from ._events import (
     EVENT_KINDS,

@@ -25,7 +25,8 @@ import pytest
 
 import lemft_async._transport as transport
 from lemft_async import LemftError, OutcomeUnknownError, ParamError
-from lemft_async._core._retry import Disposition, classify
+from lemft_async._core._retry import Disposition
+from lemft_async._transport import classify
 from lemft_async.sandbox import Sandbox
 
 from ._wire import WireLog

@@ -22,7 +22,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from ._core._logging import PAN_FIELDS, mask_value
+from ._logging import PAN_FIELDS, mask_value
 
 __all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value", "lenient_time"]
 
