@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import httpx
+from typing_extensions import Unpack
 
 from ._config import Credentials
-from ._core._clock import Clock
 from ._core._codec import dumps
 from ._core._http_errors import envelope_code, load_payload, not_an_envelope
-from ._core._retry import Disposition, RetryPolicy, classify_http
-from ._core._transport import BaseTransport, Call, Recovery, Sleep
+from ._core._retry import Disposition, classify_http
+from ._core._transport import BaseTransport, Call, Recovery, TransportOptions
 from ._errors import ServerError, TimestampError, TooManyRequestsError, error_for_code
 from ._gate import Gate, GateKey
 from ._signing import SignatureEncoding, compute_signature
@@ -70,24 +70,12 @@ class Transport(BaseTransport):
     def __init__(
         self,
         *,
-        http: httpx.AsyncClient,
-        base_url: str,
         credentials: Credentials,
         gate: Gate,
-        user_agent: str,
-        retry_policy: RetryPolicy | None = None,
-        clock: Clock | None = None,
-        sleep: Sleep | None = None,
         signature_encoding: SignatureEncoding = "hex",
+        **options: Unpack[TransportOptions],
     ) -> None:
-        super().__init__(
-            http=http,
-            base_url=base_url,
-            user_agent=user_agent,
-            retry_policy=retry_policy,
-            clock=clock,
-            sleep=sleep,
-        )
+        super().__init__(**options)
         self.credentials = credentials
         self.gate = gate
         self.signature_encoding = signature_encoding

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
 from lemft_async import AsyncLemft
@@ -15,6 +18,30 @@ FAKE_APP_ID = 100006
 FAKE_KEY = "0408ab79eb214e7d81d9fd447b5916a2"  # the docs' example authorization key
 FAKE_API_KEY = "test-api-key-not-a-secret"
 BASE_URL = "https://api.sandbox.lemft.com"
+
+
+def envelope(
+    data: Any = None,
+    *,
+    code: int | str = 0,
+    message: str = "success",
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """A LEMFT ``{"code","message","data"}`` answer. ``data`` is written with ``json.dumps``,
+    so a float like ``9865.29`` is sent as the same JSON number text the server would send."""
+    body = json.dumps({"code": code, "message": message, "data": data})
+    return httpx.Response(
+        status,
+        content=body.encode(),
+        headers={"content-type": "application/json", **(headers or {})},
+    )
+
+
+def sent_json(route: Any, index: int = -1) -> Any:
+    """The decoded JSON body (fractions as Decimal) of a request a respx route received
+    (the last one by default)."""
+    return json.loads(route.calls[index].request.content, parse_float=Decimal)
 
 
 @pytest.fixture

@@ -23,11 +23,12 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypedDict, TypeVar
 
 import anyio
 import httpx
 from pydantic import ValidationError
+from typing_extensions import NotRequired, Unpack
 
 from ._clock import Clock
 from ._endpoint import Endpoint
@@ -36,7 +37,7 @@ from ._http_errors import as_sdk_error
 from ._logging import logger
 from ._retry import Disposition, RetryPolicy, classify_http
 
-__all__ = ["BaseTransport", "Call", "Recovery", "Sleep", "fields_of"]
+__all__ = ["BaseTransport", "Call", "Recovery", "Sleep", "TransportOptions", "fields_of"]
 
 T = TypeVar("T")
 
@@ -111,6 +112,17 @@ def fields_of(error: ValidationError) -> str:
     return ", ".join(".".join(str(p) for p in e["loc"]) or "(root)" for e in error.errors())
 
 
+class TransportOptions(TypedDict):
+    """What every transport is built from (an API's transport adds its own credentials)."""
+
+    http: httpx.AsyncClient
+    base_url: str
+    user_agent: str
+    retry_policy: NotRequired[RetryPolicy | None]
+    clock: NotRequired[Clock | None]
+    sleep: NotRequired[Sleep | None]
+
+
 class BaseTransport:
     """Connection pool, target and retry policy of one client (shared by its copies)."""
 
@@ -120,22 +132,13 @@ class BaseTransport:
     default_sleep: ClassVar[Sleep] = staticmethod(anyio.sleep)
     log: ClassVar[logging.Logger] = logger
 
-    def __init__(
-        self,
-        *,
-        http: httpx.AsyncClient,
-        base_url: str,
-        user_agent: str,
-        retry_policy: RetryPolicy | None = None,
-        clock: Clock | None = None,
-        sleep: Sleep | None = None,
-    ) -> None:
-        self.http = http
-        self.base_url = base_url
-        self.user_agent = user_agent
-        self.retry_policy = retry_policy or RetryPolicy()
-        self.clock = clock or Clock()
-        self._sleep = sleep
+    def __init__(self, **options: Unpack[TransportOptions]) -> None:
+        self.http = options["http"]
+        self.base_url = options["base_url"]
+        self.user_agent = options["user_agent"]
+        self.retry_policy = options.get("retry_policy") or RetryPolicy()
+        self.clock = options.get("clock") or Clock()
+        self._sleep = options.get("sleep")
 
     @property
     def sleep(self) -> Sleep:

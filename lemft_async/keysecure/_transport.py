@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import httpx
+from typing_extensions import Unpack
 
-from .._core._clock import Clock
 from .._core._http_errors import envelope_code, load_payload, not_an_envelope
-from .._core._retry import Disposition, RetryPolicy, classify_http
-from .._core._transport import BaseTransport, Call, Recovery, Sleep
+from .._core._retry import Disposition, classify_http
+from .._core._transport import BaseTransport, Call, Recovery, TransportOptions
 from ._errors import (
     KeySecureOutcomeUnknownError,
     KeySecureRateLimitError,
@@ -77,26 +77,9 @@ class Transport(BaseTransport):
     _RESYNCED: ClassVar[str] = "resynced"
 
     def __init__(
-        self,
-        *,
-        http: httpx.AsyncClient,
-        base_url: str,
-        api_key: str,
-        timezone: str,
-        language: str,
-        user_agent: str,
-        clock: Clock | None = None,
-        retry_policy: RetryPolicy | None = None,
-        sleep: Sleep | None = None,
+        self, *, api_key: str, timezone: str, language: str, **options: Unpack[TransportOptions]
     ) -> None:
-        super().__init__(
-            http=http,
-            base_url=base_url,
-            user_agent=user_agent,
-            retry_policy=retry_policy,
-            clock=clock,
-            sleep=sleep,
-        )
+        super().__init__(**options)
         self.api_key = api_key
         self.timezone = timezone
         self.language = language

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from typing_extensions import Unpack
 
 from .._core._http_errors import load_payload, not_an_envelope
 from .._core._logging import logger
-from .._core._retry import Disposition, RetryPolicy, classify_http
-from .._core._transport import BaseTransport, Call, Sleep
+from .._core._retry import Disposition, classify_http
+from .._core._transport import BaseTransport, Call, TransportOptions
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
 from ._signing import SIGN, ResponseVerification, render_value, response_signature_matches, sign
 
@@ -69,27 +70,17 @@ class PayinTransport(BaseTransport):
     def __init__(
         self,
         *,
-        http: httpx.AsyncClient,
-        base_url: str,
         mch_id: str,
         secret: str,
-        user_agent: str,
-        retry_policy: RetryPolicy | None = None,
         verify_responses: ResponseVerification = "strict",
-        sleep: Sleep | None = None,
+        **options: Unpack[TransportOptions],
     ) -> None:
-        super().__init__(
-            http=http,
-            base_url=base_url,
-            user_agent=user_agent,
-            retry_policy=retry_policy,
-            sleep=sleep,
-        )
+        super().__init__(**options)
         self.mch_id = mch_id
         self.secret = secret
         self.verify_responses = verify_responses
         # Not sent (the gateway has no such header): traceids correlate logs and errors.
-        self._headers = {"Accept": "application/json", "User-Agent": user_agent}
+        self._headers = {"Accept": "application/json", "User-Agent": self.user_agent}
 
     def __repr__(self) -> str:
         return f"PayinTransport(base_url={self.base_url!r}, mch_id={self.mch_id!r}, secret=***)"

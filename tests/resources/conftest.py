@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from tests.conftest import BASE_URL, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
+from tests.conftest import BASE_URL, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY, sent_json
+from tests.conftest import envelope as envelope
 
 PREFIX = "/v1/openApi/"
 
@@ -27,16 +27,9 @@ def path(tail: str) -> str:
     return PREFIX + tail
 
 
-def envelope(data: Any = None, *, code: int = 0, message: str = "success") -> httpx.Response:
-    """A LEMFT ``{"code","message","data"}`` answer. ``data`` is written with ``json.dumps``,
-    so a float like ``9865.29`` is sent as the same JSON number text the server would send."""
-    body = json.dumps({"code": code, "message": message, "data": data})
-    return httpx.Response(200, content=body.encode(), headers={"content-type": "application/json"})
-
-
 def sent(route: respx.Route, index: int = -1) -> dict[str, Any]:
-    """The JSON body of a request the route received (numbers with a fraction as Decimal)."""
-    body = json.loads(route.calls[index].request.content, parse_float=Decimal)
+    """The JSON body of a request the route received, as a dict."""
+    body = sent_json(route, index)
     assert isinstance(body, dict)
     return body
 

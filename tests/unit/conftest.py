@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -26,6 +24,8 @@ from tests.conftest import (
     FAKE_CUSTOMER_ID,
     FAKE_KEY,
 )
+from tests.conftest import envelope as envelope
+from tests.conftest import sent_json as sent_json
 
 WALLET_LIST = "/v1/openApi/wallet/walletList"
 GET_ORDER = "/v1/openApi/card/order/getOrder"
@@ -37,23 +37,6 @@ FIXED_NOW = 1697696752
 SECRETS = (FAKE_KEY, FAKE_API_KEY)
 
 
-def envelope(
-    data: Any = None,
-    *,
-    code: int | str = 0,
-    message: str = "success",
-    status: int = 200,
-    headers: Mapping[str, str] | None = None,
-) -> httpx.Response:
-    """A LEMFT ``{"code","message","data"}`` answer (data must be plain JSON, no Decimal)."""
-    body = json.dumps({"code": code, "message": message, "data": data})
-    return httpx.Response(
-        status,
-        content=body.encode(),
-        headers={"content-type": "application/json", **(headers or {})},
-    )
-
-
 def raw(status: int, content: bytes, content_type: str = "text/html") -> httpx.Response:
     """A non-envelope answer, e.g. a gateway's HTML error page."""
     return httpx.Response(status, content=content, headers={"content-type": content_type})
@@ -61,11 +44,6 @@ def raw(status: int, content: bytes, content_type: str = "text/html") -> httpx.R
 
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 HTML_403 = b"<html><body><h1>403 Forbidden</h1></body></html>"
-
-
-def sent_json(route: Any, index: int = 0) -> Any:
-    """The decoded body (fractions as Decimal) of the ``index``-th request a route received."""
-    return json.loads(route.calls[index].request.content, parse_float=Decimal)
 
 
 def make_client(**options: Any) -> AsyncLemft:

@@ -1,4 +1,5 @@
-"""Guards added after review: callbacks, bounds, masking, pagination loops, clear clashes."""
+"""Bounds, masking and clear errors: progress callbacks, absurd amounts, card-like extra
+fields, repeated pages, out_order_id clashes."""
 
 from __future__ import annotations
 

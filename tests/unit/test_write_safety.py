@@ -1,9 +1,8 @@
-"""Money-safety and hygiene guards added after an independent review.
+"""Write safety: each test states the failure it prevents.
 
-Each test states the failure it prevents: an answer that breaks the decoder, a business
-code inside an HTTP error, a successful write whose answer does not fit its model, a
-write cancelled in flight, exception chains that carry the signed request, and card data
-nested in unknown fields.
+An answer that breaks the decoder, a business code inside an HTTP error, a successful
+write whose answer does not fit its model, a write cancelled in flight, exception chains
+that carry the signed request, and card data nested in unknown fields.
 """
 
 from __future__ import annotations
