@@ -14,6 +14,7 @@ from ._core._checks import coerce_id
 from ._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from ._core._config import resolve_base_url
 from ._core._endpoint import check_request_path
+from ._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
 from ._core._logging import setup_from_env
 from ._core._retry import RetryPolicy
 from ._endpoints import Endpoint, OperationKind, resolve_paths
@@ -66,6 +67,7 @@ class AsyncLemft(BaseClient):
         retry_policy: RetryPolicy | None = None,
         signature_encoding: SignatureEncoding = "hex",
         allow_insecure: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         setup_from_env()
         credentials = Credentials(
@@ -92,6 +94,7 @@ class AsyncLemft(BaseClient):
             credentials=credentials,
             gate=gate if gate is not None else default_gate(),
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
             signature_encoding=signature_encoding,
             user_agent=user_agent("lemft"),
         )

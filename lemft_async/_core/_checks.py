@@ -16,6 +16,7 @@ __all__ = [
     "build_params",
     "check_id",
     "check_int",
+    "check_max_response_bytes",
     "check_max_retries",
     "check_money",
     "check_text",
@@ -143,4 +144,11 @@ def coerce_id(name: str, value: int | str) -> int:
         if not text.isdigit():
             raise ValueError(f"{name} must be a positive integer, got a non-numeric string")
         return int(text)
+    return value
+
+
+def check_max_response_bytes(value: object) -> int:
+    """The largest answer a client reads, in bytes: an int of at least 1 KiB."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
+        raise ValueError(f"max_response_bytes must be an int >= 1024, got {value!r}")
     return value

@@ -10,6 +10,7 @@ every API shares, ``classify_http``:
 | HTTP 429 without an envelope (inferred)        | retry      | retry                    |
 | HTTP 5xx, timeout after send, dropped          |            |                          |
 |   connection, undecodable body                 | retry      | OutcomeUnknownError      |
+| an answer over ``max_response_bytes``          | raise      | OutcomeUnknownError      |
 | other HTTP 4xx, unsupported protocol           | raise      | raise                    |
 
 Backoff is exponential with *full* jitter: ``uniform(0, min(max_delay, initial * 2**n))``.
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 import httpx
 
 from ._errors import APIError, APIResponseValidationError, APIStatusError
+from ._exchange import APIResponseTooLargeError
 
 __all__ = ["Disposition", "RetryPolicy", "classify_http"]
 
@@ -68,6 +70,9 @@ def classify_http(error: BaseException) -> Disposition:
     Each API's own table checks its business codes first, then falls back to this; any
     other business-code error is raised.
     """
+    if isinstance(error, APIResponseTooLargeError):
+        # The same request would bring the same answer: a read raises, a write is unknown.
+        return Disposition.UNKNOWN_IF_WRITE
     if isinstance(error, APIResponseValidationError):
         return Disposition.RETRY_IF_READ
     if isinstance(error, APIStatusError):

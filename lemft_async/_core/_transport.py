@@ -30,9 +30,11 @@ import httpx
 from pydantic import ValidationError
 from typing_extensions import NotRequired, Unpack
 
+from ._checks import check_max_response_bytes
 from ._clock import Clock
 from ._endpoint import Endpoint
 from ._errors import APIError, APIResponseValidationError, LemftError, OutcomeUnknownError
+from ._exchange import DEFAULT_MAX_RESPONSE_BYTES, exchange
 from ._http_errors import as_sdk_error
 from ._logging import logger
 from ._retry import Disposition, RetryPolicy, classify_http
@@ -121,6 +123,7 @@ class TransportOptions(TypedDict):
     retry_policy: NotRequired[RetryPolicy | None]
     clock: NotRequired[Clock | None]
     sleep: NotRequired[Sleep | None]
+    max_response_bytes: NotRequired[int]
 
 
 class BaseTransport:
@@ -139,6 +142,9 @@ class BaseTransport:
         self.retry_policy = options.get("retry_policy") or RetryPolicy()
         self.clock = options.get("clock") or Clock()
         self._sleep = options.get("sleep")
+        self.max_response_bytes = check_max_response_bytes(
+            options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+        )
 
     @property
     def sleep(self) -> Sleep:
@@ -293,10 +299,16 @@ class BaseTransport:
         return min(seconds, self.retry_policy.max_retry_after)
 
     async def request(self, call: Call[Any], method: str, **kwargs: Any) -> httpx.Response:
-        """One HTTP exchange for ``call``; logs a write cancelled after it was sent."""
+        """One HTTP exchange for ``call``, under its deadline and the response size cap;
+        logs a write cancelled after it was sent."""
         try:
-            return await self.http.request(
-                method, self.base_url + call.path, timeout=call.timeout, **kwargs
+            return await exchange(
+                self.http,
+                method,
+                self.base_url + call.path,
+                timeout=call.timeout,
+                max_bytes=self.max_response_bytes,
+                **kwargs,
             )
         except anyio.get_cancelled_exc_class():
             if call.is_write:

@@ -14,6 +14,7 @@ from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, us
 from .._core._clock import Clock
 from .._core._codec import dumps
 from .._core._endpoint import Endpoint, build_path
+from .._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
 from .._core._logging import setup_from_env
 from .._core._retry import RetryPolicy
 from ._accounts import AsyncAccounts
@@ -66,6 +67,7 @@ class AsyncKeySecure(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
         allow_insecure: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         token_refresh_margin: float = 60.0,
         path_overrides: Mapping[str, str] | None = None,
         callback_app_id: str | None = None,
@@ -106,6 +108,7 @@ class AsyncKeySecure(BaseClient):
             user_agent=user_agent("keysecure"),
             clock=clock_obj,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
         self._transport.tokens = TokenManager(
             self._fetch_token_data, clock=clock_obj, margin=token_refresh_margin

@@ -12,6 +12,7 @@ from .._core._checks import build_params, optional
 from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
 from .._core._config import resolve_base_url
 from .._core._endpoint import Endpoint, OperationKind, check_request_path
+from .._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
 from .._core._logging import setup_from_env
 from .._core._retry import RetryPolicy
 from ._endpoints import resolve_paths
@@ -72,6 +73,7 @@ class AsyncPayin(BaseClient):
         verify_response_signatures: ResponseVerification = "strict",
         path_overrides: Mapping[str, str] | None = None,
         allow_insecure: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         setup_from_env()
         mch_id = check_id("mch_id", mch_id, max_length=64)
@@ -96,6 +98,7 @@ class AsyncPayin(BaseClient):
             mch_id=mch_id,
             secret=secret,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
             verify_responses=verify_response_signatures,
             user_agent=user_agent("payin"),
         )

@@ -9,9 +9,7 @@ such errors survive pickling; values that go into URL paths are refused before s
 from __future__ import annotations
 
 import pickle
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -21,85 +19,10 @@ import respx
 from lemft_async import APIConnectionError, AsyncLemft, OutcomeUnknownError
 from lemft_async._core._endpoint import check_path_value
 from lemft_async.keysecure import AsyncKeySecure
-from lemft_async.payin import AsyncPayin, sign
+from lemft_async.payin import AsyncPayin
 
-from ..conftest import BASE_URL, FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
-from ..keysecure.conftest import API_KEY, API_SECRET, TOKEN_PATH, token_response
-from ..keysecure.conftest import BASE as KS_BASE
-from ..payin.conftest import BASE_URL as PAYIN_BASE
-from ..payin.conftest import MCH_ID, NOTIFY_URL, SECRET, json_response
-
-
-def lemft_envelope(data: Any) -> httpx.Response:
-    return httpx.Response(200, json={"code": 0, "message": "success", "data": data})
-
-
-def ks_envelope(data: Any) -> httpx.Response:
-    return httpx.Response(200, json={"code": 0, "msg": "success", "data": data})
-
-
-@dataclass(frozen=True)
-class Peer:
-    """How to drive one client's money-moving write for these tests."""
-
-    name: str
-    base: str
-    path: str
-    operation: str
-    reference: tuple[str, str]
-    make: Callable[[], Any]
-    write: Callable[[Any], Awaitable[Any]]
-    unfit: Callable[[], httpx.Response]
-    setup: Callable[[respx.MockRouter], None] = lambda router: None
-
-
-PEERS = [
-    Peer(
-        name="lemft",
-        base=BASE_URL,
-        path="/v1/openApi/card/order/openCard",
-        operation="orders.open_card",
-        reference=("out_order_id", "o-42"),
-        make=lambda: AsyncLemft(
-            customer_id=FAKE_CUSTOMER_ID,
-            app_id=FAKE_APP_ID,
-            key=FAKE_KEY,
-            api_key=FAKE_API_KEY,
-            environment="sandbox",
-        ),
-        write=lambda c: c.orders.open_card(bin_id="b1", amount=Decimal("10"), out_order_id="o-42"),
-        unfit=lambda: lemft_envelope({"order_info": {"order_id": {"not": "text"}}}),
-    ),
-    Peer(
-        name="payin",
-        base=PAYIN_BASE,
-        path="/api/pay/neworder",
-        operation="create_order",
-        reference=("mch_order_no", "M-42"),
-        make=lambda: AsyncPayin(mch_id=MCH_ID, secret=SECRET, base_url=PAYIN_BASE),
-        write=lambda c: c.create_order(amount=10000, notify_url=NOTIFY_URL, mch_order_no="M-42"),
-        unfit=lambda: json_response(
-            {
-                **(body := {"retCode": "SUCCESS", "payOrderId": {"not": "text"}}),
-                "sign": sign(body, SECRET),
-            }
-        ),
-    ),
-    Peer(
-        name="keysecure",
-        base=KS_BASE,
-        path="/open-api/v1/account/transfer",
-        operation="accounts.transfer",
-        reference=("transfer_unique_no", "T-42"),
-        make=lambda: AsyncKeySecure(api_key=API_KEY, api_secret=API_SECRET, environment="sandbox"),
-        write=lambda c: c.accounts.transfer(
-            cardholder_no="U1", type="In", balance="10.00", transfer_unique_no="T-42"
-        ),
-        unfit=lambda: ks_envelope({"transfer_no": {"not": "text"}}),
-        setup=lambda router: router.get(TOKEN_PATH).mock(return_value=token_response()) and None,
-    ),
-]
-IDS = [p.name for p in PEERS]
+from ..keysecure.conftest import API_KEY, API_SECRET, token_response
+from ._peers import IDS, KS_BASE, PAYIN_BASE, PEERS, Peer, lemft_envelope
 
 
 def assert_complete(error: OutcomeUnknownError, peer: Peer) -> None:
