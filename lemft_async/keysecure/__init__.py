@@ -71,7 +71,7 @@ from ._models import (
 )
 from ._pagination import KeySecurePage, KeySecurePaginator
 from ._signing import base_string, sign_v1
-from .receiver import AuthReceiver, AuthReply, CallbackResponse
+from .receiver import AuthReceiver, AuthReply, Reply
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -87,7 +87,6 @@ __all__ = [
     "AuthReply",
     "BalanceLimit",
     "CallbackAction",
-    "CallbackResponse",
     "CallbackVerifier",
     "Card",
     "CardApplyResult",
@@ -131,6 +130,7 @@ __all__ = [
     "KeySecureTimestampError",
     "KeySecureTokenError",
     "OperationResult",
+    "Reply",
     "Transfer",
     "TransferResult",
     "TransferType",

@@ -24,9 +24,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ValidationError
 
-from .._core._codec import dumps, loads, to_plain
+from .._core._codec import loads, to_plain
 from .._core._errors import WebhookPayloadError, WebhookVerificationError
-from .._models import Money
+from .._core._models import Money
 from ._constants import CallbackAction, CardStatus, CommonStatus, ConsumptionType, str_enum
 from ._models import EpochMs, KeySecureModel
 from ._signing import signature_matches
@@ -190,23 +190,36 @@ class CallbackVerifier:
         timestamp = header_value(headers, "Timestamp")
         version = header_value(headers, "Sign-Version")
         if not signature or not timestamp:
-            raise WebhookVerificationError("missing Signature or Timestamp header")
+            raise WebhookVerificationError(
+                "missing Signature or Timestamp header", reason="missing_header"
+            )
         if version is not None and version.strip().upper() != "V1":
-            raise WebhookVerificationError("unsupported Sign-Version (only V1 is known)")
+            raise WebhookVerificationError(
+                "unsupported Sign-Version (only V1 is known)", reason="bad_version"
+            )
         sent_ms = _timestamp_ms(timestamp)
         if abs(self._clock() * 1000 - sent_ms) > self.tolerance * 1000:
-            raise WebhookVerificationError("Timestamp outside the tolerance window (stale/future)")
+            raise WebhookVerificationError(
+                "Timestamp outside the tolerance window (stale/future)", reason="stale"
+            )
         try:
             body = loads(raw_body, keep_numbers=True)
-        except (ValueError, UnicodeDecodeError):
-            raise WebhookVerificationError("body is not JSON: cannot verify") from None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: a body nested too deep for the decoder (hostile, unsigned).
+            raise WebhookVerificationError(
+                "body is not JSON: cannot verify", reason="not_json"
+            ) from None
         if not isinstance(body, dict):
-            raise WebhookVerificationError("body is not a JSON object: cannot verify")
+            raise WebhookVerificationError(
+                "body is not a JSON object: cannot verify", reason="not_object"
+            )
         data = body.get("data")
         if data is not None and not isinstance(data, dict):
-            raise WebhookVerificationError("data is not a JSON object: cannot verify")
+            raise WebhookVerificationError(
+                "data is not a JSON object: cannot verify", reason="not_object"
+            )
         if not signature_matches(self._secrets, self._app_id, timestamp.strip(), data, signature):
-            raise WebhookVerificationError("signature mismatch")
+            raise WebhookVerificationError("signature mismatch", reason="bad_signature")
         plain: dict[str, Any] = to_plain(body)
         return plain, sent_ms
 
@@ -219,7 +232,7 @@ class CallbackVerifier:
         body, timestamp = self._verified(raw_body, headers)
         action = body.get("action")
         if not isinstance(action, str) or not action:
-            raise WebhookPayloadError("callback has no action")
+            raise WebhookPayloadError("callback has no action", reason="bad_envelope")
         fields = {"id": body.get("id"), "data": body.get("data"), "timestamp": timestamp}
         cls = _BY_ACTION.get(action)
         try:
@@ -228,18 +241,18 @@ class CallbackVerifier:
             return cls.model_validate(fields)
         except ValidationError as exc:
             where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            raise WebhookPayloadError(f"{action} callback: invalid field(s): {where}") from None
+            raise WebhookPayloadError(
+                f"{action} callback: invalid field(s): {where}", reason="invalid_data"
+            ) from None
 
 
 def _timestamp_ms(text: str) -> int:
     value = text.strip()
-    if not value.isascii() or not value.isdigit():
-        raise WebhookVerificationError("Timestamp header is not a Unix timestamp")
+    # At most 16 digits (ms until year 318857): int() of a 5,000-digit header raises.
+    if not value.isascii() or not value.isdigit() or len(value) > 16:
+        raise WebhookVerificationError(
+            "Timestamp header is not a Unix timestamp", reason="bad_timestamp"
+        )
     number = int(value)
     # 13 digits is documented for requests; 10-digit seconds accepted (inferred).
     return number if number >= 10**11 else number * 1000
-
-
-def encode_reply(reply: Mapping[str, Any]) -> bytes:
-    """Compact JSON bytes for a reply dict."""
-    return dumps(reply)

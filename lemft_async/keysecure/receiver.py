@@ -1,4 +1,4 @@
-"""A callback receiver that answers ``Auth`` within a deadline, whatever the handler does.
+"""KeySecure callbacks on the receiver core; ``Auth`` answered within a deadline.
 
 In authorization mode KeySecure waits at most 800 ms for the merchant's answer to an
 ``Auth`` callback (documented). ``AuthReceiver`` verifies the callback, runs your handler
@@ -13,6 +13,11 @@ authorization strategy; the docs define no separate hard-decline code. The defau
 fallback is therefore ``AuthReply.decline()`` (non-zero): a slow handler never approves
 something it did not approve. Pass ``fallback=AuthReply.approve()`` to fail open.
 
+Every other action (``Consumption``, ``Card_update``, unknown ones) is de-duplicated by
+the core like LEMFT's and Payin's callbacks, keyed on the signed content (the ``data``
+fields; ``id`` and ``action`` are unsigned): a redelivery runs ``on_event`` once. ``Auth``
+is not de-duplicated: it asks for a decision now, not a notification to record.
+
 The receiver is a plain ASGI app (no dependency): mount it in Starlette/FastAPI
 (``Route("/keysecure/callback", receiver)``), serve it with uvicorn, or call
 ``await receiver.handle(raw_body, headers)`` from any other framework.
@@ -20,30 +25,31 @@ The receiver is a plain ASGI app (no dependency): mount it in Starlette/FastAPI
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
 
-from .._core._codec import dumps
-from .._core._errors import WebhookPayloadError, WebhookVerificationError
+from .._core._codec import dumps, loads
+from .._core._dedup import DedupStore, sha256_key
+from .._core._receiver import (
+    DEFAULT_MAX_BODY_SIZE,
+    BaseReceiver,
+    Delivery,
+    Reply,
+    Verified,
+    header_map,
+)
 from ._events import AuthEvent, KeySecureEvent, callback_reply
+from ._signing import base_string
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-__all__ = ["AuthReceiver", "AuthReply", "CallbackResponse"]
-
-logger = logging.getLogger("lemft_async.keysecure")
+__all__ = ["AuthReceiver", "AuthReply", "Reply"]
 
 DEFAULT_DEADLINE = 0.8
-DEFAULT_MAX_BODY = 1 << 20
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 class _Verifier(Protocol):
@@ -82,31 +88,32 @@ class AuthReply:
         return {"code": self.code, "message": self.message}
 
 
-@dataclass(frozen=True)
-class CallbackResponse:
-    """What to send back: HTTP status and JSON body, plus how the answer was reached."""
-
-    status: int
-    body: dict[str, Any]
-    outcome: str
-    """``handler``, ``fallback:<reason>``, ``ack``, ``rejected`` or ``error``."""
-
-    def content(self) -> bytes:
-        return dumps(self.body)
-
-
 AuthHandler = Callable[[AuthEvent], Awaitable["AuthReply | bool"]]
 EventHandler = Callable[[KeySecureEvent], Awaitable[None]]
 
 
-class AuthReceiver:
+def signed_key(raw_body: bytes) -> str:
+    """The de-duplication key of a verified callback: its signed ``data`` fields only.
+
+    The ``Timestamp`` header is left out so a re-signed redelivery is still the same event.
+    """
+    body = loads(raw_body, keep_numbers=True)
+    data = body.get("data") if isinstance(body, dict) else None
+    return sha256_key("keysecure:", base_string("", "", data).encode())
+
+
+class AuthReceiver(BaseReceiver):
     """Verify, dispatch and answer KeySecure callbacks; ``Auth`` always within ``deadline``.
 
     ``verifier`` is an ``AsyncKeySecure`` or a ``CallbackVerifier`` (anything with
     ``construct_event``). ``on_auth`` returns an ``AuthReply`` (or ``True``/``False``);
-    ``on_event`` receives every other event. It is cancelled at the deadline: keep side
-    effects you must not lose behind ``anyio.CancelScope(shield=True)`` or in a queue.
+    ``on_event`` receives every other event, once per event (``store`` de-duplicates; see
+    ``lemft_async.webhooks.MemoryDedupStore`` / ``RedisDedupStore``). ``on_auth`` is
+    cancelled at the deadline: keep side effects you must not lose behind
+    ``anyio.CancelScope(shield=True)`` or in a queue.
     """
+
+    log_name = "keysecure"
 
     def __init__(
         self,
@@ -116,7 +123,10 @@ class AuthReceiver:
         on_event: EventHandler | None = None,
         deadline: float = DEFAULT_DEADLINE,
         fallback: AuthReply | None = None,
-        max_body: int = DEFAULT_MAX_BODY,
+        store: DedupStore | None = None,
+        lease: float = 60.0,
+        remember: float = 86_400.0,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         if not callable(getattr(verifier, "construct_event", None)):
             raise TypeError("verifier must provide construct_event(raw_body, headers)")
@@ -124,42 +134,40 @@ class AuthReceiver:
             raise ValueError(f"deadline must be a positive number of seconds, got {deadline!r}")
         if fallback is not None and not isinstance(fallback, AuthReply):
             raise TypeError("fallback must be an AuthReply (AuthReply.approve()/decline())")
+        super().__init__(store=store, lease=lease, remember=remember, max_body_size=max_body_size)
         self._verifier = verifier
         self._on_auth = on_auth
         self._on_event = on_event
         self.deadline = float(deadline)
         self.fallback = fallback if fallback is not None else AuthReply.decline()
-        self._max_body = max_body
 
-    async def handle(self, raw_body: bytes, headers: Mapping[str, str]) -> CallbackResponse:
+    async def handle(self, raw_body: bytes, headers: Mapping[str, str]) -> Reply:
         """Process one callback; the ``Auth`` clock starts now."""
         return await self._handle(raw_body, headers, anyio.current_time())
 
-    async def _handle(
-        self, raw_body: bytes, headers: Mapping[str, str], started: float
-    ) -> CallbackResponse:
-        try:
-            event = self._verifier.construct_event(raw_body, headers)
-        except WebhookVerificationError as exc:
-            logger.warning("keysecure callback rejected: %s", exc)
-            return CallbackResponse(401, {"code": 401, "message": "unauthorized"}, "rejected")
-        except WebhookPayloadError as exc:
-            logger.warning("keysecure callback undecodable: %s", exc)
-            return CallbackResponse(400, {"code": 400, "message": "bad payload"}, "rejected")
+    async def _handle(self, raw_body: bytes, headers: Mapping[str, str], started: float) -> Reply:
+        return await self.handle_delivery(Delivery(raw_body, headers), started)
+
+    def verify_delivery(self, delivery: Delivery) -> Verified:
+        event = self._verifier.construct_event(delivery.body, header_map(delivery.headers))
+        if isinstance(event, AuthEvent):
+            return Verified(event, None)
+        return Verified(event, signed_key(delivery.body))
+
+    async def run_handlers(self, event: Any, started: float) -> Reply | None:
         if isinstance(event, AuthEvent):
             reply, outcome = await self._answer_auth(event, started)
-            return CallbackResponse(200, reply.as_dict(), outcome)
+            body = dumps(reply.as_dict())
+            return Reply(200, body, outcome, event, handled=outcome == "handler")
         if self._on_event is not None:
-            try:
-                await self._on_event(event)
-            except Exception as exc:
-                logger.error(
-                    "keysecure %s callback: handler raised %s", event.action, type(exc).__name__
-                )
-                return CallbackResponse(
-                    500, callback_reply(code=500, message="handler error"), "error"
-                )
-        return CallbackResponse(200, callback_reply(), "ack")
+            await self._on_event(event)
+        return None
+
+    def ack_body(self) -> bytes:
+        return dumps(callback_reply())
+
+    def error_body(self, status: int, reason: str) -> bytes:
+        return dumps(callback_reply(code=status, message=reason))
 
     async def _answer_auth(self, event: AuthEvent, started: float) -> tuple[AuthReply, str]:
         remaining = self.deadline - (anyio.current_time() - started)
@@ -179,7 +187,7 @@ class AuthReceiver:
             return result, "handler"
         if isinstance(result, bool):
             return (AuthReply.approve() if result else AuthReply.decline()), "handler"
-        logger.warning(
+        self._log.warning(
             "keysecure Auth callback consume_no=%s: %s; replied with fallback code=%d "
             "(deadline %.0f ms)",
             event.data.consume_no,
@@ -189,74 +197,9 @@ class AuthReceiver:
         )
         return self.fallback, f"fallback:{reason}"
 
-    # -- ASGI ------------------------------------------------------------------------------
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """ASGI entry point: ``POST`` only, JSON reply."""
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        started = anyio.current_time()
-        if scope.get("method") != "POST":
-            await _respond(send, 405, {"code": 405, "message": "method not allowed"})
-            return
-        body = await _read_body(receive, self._max_body)
-        if body is None:
-            await _respond(send, 413, {"code": 413, "message": "body too large"})
-            return
-        headers = {
-            key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
-        }
-        response = await self._handle(body, headers, started)
-        await _respond(send, response.status, response.body)
-
     def as_starlette_app(self, path: str = "/keysecure/callback") -> Starlette:
         """A Starlette app serving this receiver at ``path`` (needs the ``sandbox`` extra)."""
         from starlette.applications import Starlette
         from starlette.routing import Route
 
         return Starlette(routes=[Route(path, self, methods=["POST"])])
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-async def _respond(send: Send, status: int, body: Mapping[str, Any]) -> None:
-    content = dumps(body)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(content)).encode("ascii")),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": content})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -26,7 +26,7 @@ from ._receiver import (
     NotificationHandler,
     NotificationParser,
     NotificationReceiver,
-    ReceiverResult,
+    Reply,
     starlette_endpoint,
 )
 from ._signing import ResponseVerification, canonical_string, sign, signature_matches
@@ -51,7 +51,7 @@ __all__ = [
     "PayoutNotification",
     "PayoutOrder",
     "PayoutStatus",
-    "ReceiverResult",
+    "Reply",
     "ResponseSignatureError",
     "ResponseVerification",
     "canonical_string",

@@ -1,19 +1,21 @@
-"""Receiving Payin callbacks: verify, run the handler once per event, answer ``success``.
+"""Receiving Payin callbacks on the receiver core: verify, run the handler once, ``success``.
 
-``NotificationReceiver`` is framework-free (give it the decoded params); ``starlette_endpoint``
-wraps it for Starlette / FastAPI. Redeliveries are de-duplicated through the package's
-store protocol, ``lemft_async.webhooks.DedupStore`` (``MemoryDedupStore`` by default,
-``RedisDedupStore`` for several workers). Answers:
+Payin's own parts: the parameters come from the query string *and* form fields (XxPay
+POSTs ``notifyUrl?<params>``), the MD5 ``sign`` rule (``parse_notification``), the
+de-duplication key (same order + same outcome, from signed fields) and the plain-text
+acknowledgement ``success``. Everything else (body cap, store, answers) is the core's:
 
 | situation                                   | HTTP | body                  | gateway |
 |---------------------------------------------|------|-----------------------|---------|
 | verified, handler returned                  | 200  | ``success``           | stops   |
 | verified redelivery of a processed event    | 200  | ``success`` (no call) | stops   |
-| missing / bad ``sign``, ambiguous params    | 400  | ``invalid signature`` | retries |
-| authentic but undecodable                   | 422  | ``undecodable``       | retries |
+| missing / bad ``sign``, ambiguous params    | 401  | the reason code       | retries |
+| unreadable (hostile) input                  | 400  | ``malformed``         | retries |
+| authentic but undecodable                   | 422  | the reason code       | retries |
 | same event being handled right now          | 409  | ``in progress``       | retries |
-| handler raised                              | 500  | ``handler failed``    | retries |
+| handler raised                              | 500  | ``handler error``     | retries |
 | de-duplication store unavailable            | 503  | ``store unavailable`` | retries |
+| body over ``max_body_size``                 | 413  | ``body too large``    | retries |
 
 A forged callback is never acknowledged as processed. A genuine one that fails
 verification (wrong secret configured) is retried by the gateway on its schedule, so a
@@ -22,18 +24,20 @@ fixed deployment still receives it; ``query_order(execute_notify=True)`` re-send
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
-import anyio
-
-from .._core._errors import WebhookPayloadError, WebhookVerificationError
-from .._core._logging import logger
-from ..webhooks import DedupStore, MemoryDedupStore
-from ..webhooks._starlette import _raw_body
+from .._core._dedup import DedupStore
+from .._core._errors import WebhookVerificationError
+from .._core._receiver import (
+    DEFAULT_MAX_BODY_SIZE,
+    BaseReceiver,
+    Delivery,
+    Reply,
+    Verified,
+    handle_starlette,
+)
 from ._notifications import ACK, Notification
 
 if TYPE_CHECKING:
@@ -44,113 +48,21 @@ __all__ = [
     "NotificationHandler",
     "NotificationParser",
     "NotificationReceiver",
-    "ReceiverResult",
+    "Reply",
     "merge_params",
     "starlette_endpoint",
 ]
 
-_log = logger.getChild("payin")
-
 NotificationHandler = Callable[[Notification], Awaitable[None]]
+
+_FORM_TYPES = ("", "application/x-www-form-urlencoded")
+_MAX_FIELDS = 1000  # far above any callback; bounds parse_qsl's work on hostile bodies
 
 
 class NotificationParser(Protocol):
     """Anything that verifies and types a callback, e.g. an ``AsyncPayin``."""
 
     def parse_notification(self, params: Mapping[str, object]) -> Notification: ...
-
-
-@dataclass(frozen=True)
-class ReceiverResult:
-    """What to answer the gateway, and the notification when one was verified."""
-
-    status_code: int
-    body: str
-    notification: Notification | None = None
-    handled: bool = False
-    """True only when the handler ran (and returned) for this delivery."""
-
-
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
-
-
-class NotificationReceiver:
-    """Verify -> de-duplicate -> handle -> acknowledge, independent of any web framework.
-
-    ``store`` remembers handled events for ``remember`` seconds (default one day, far
-    beyond the gateway's 15-minute redelivery schedule); a claim expires after ``lease``
-    seconds if the worker dies mid-handler.
-    """
-
-    def __init__(
-        self,
-        parser: NotificationParser,
-        handler: NotificationHandler,
-        *,
-        store: DedupStore | None = None,
-        lease: float = 60.0,
-        remember: float = 86_400.0,
-    ) -> None:
-        if not callable(getattr(parser, "parse_notification", None)):
-            raise TypeError("parser must provide parse_notification(params), e.g. an AsyncPayin")
-        if not callable(handler):
-            raise TypeError("handler must be an async callable taking the notification")
-        if store is not None and not isinstance(store, DedupStore):
-            raise TypeError("store must provide async claim(), mark_done() and release()")
-        self._parser = parser
-        self._handler = handler
-        self.store: DedupStore = store if store is not None else MemoryDedupStore()
-        self._lease = _positive("lease", lease)
-        self._remember = _positive("remember", remember)
-
-    async def handle(self, params: Mapping[str, object]) -> ReceiverResult:
-        """Process one delivery; never raises for a bad callback (the answer says it)."""
-        try:
-            notification = self._parser.parse_notification(params)
-        except WebhookVerificationError as exc:
-            _log.warning("payin callback rejected: %s", exc)
-            return ReceiverResult(400, "invalid signature")
-        except WebhookPayloadError as exc:
-            _log.warning("payin callback undecodable: %s", exc)
-            return ReceiverResult(422, "undecodable")
-        # Namespaced so one shared store can also serve LEMFT webhooks ("id:", "sha256:").
-        key, token = "lemon:" + notification.dedup_key, uuid.uuid4().hex
-        try:
-            state = await self.store.claim(key, token, self._lease)
-        except Exception as exc:
-            _log.error("payin dedup store unavailable: %s", type(exc).__name__)
-            return ReceiverResult(503, "store unavailable", notification)
-        if state == "done":
-            return ReceiverResult(200, ACK, notification)
-        if state != "claimed":
-            return ReceiverResult(409, "in progress", notification)
-        try:
-            await self._handler(notification)
-        except Exception as exc:
-            await self._release(key, token)
-            # Type only at ERROR: a handler's message may quote payment data.
-            _log.error("payin callback handler failed: %s", type(exc).__name__)
-            _log.debug("payin callback handler traceback", exc_info=exc)
-            return ReceiverResult(500, "handler failed", notification)
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await self._release(key, token)
-            raise
-        try:
-            await self.store.mark_done(key, token, self._remember)
-        except Exception as exc:
-            # Handled already: acknowledging is right; the claim's lease expires by itself.
-            _log.warning("payin dedup store could not record: %s", type(exc).__name__)
-        return ReceiverResult(200, ACK, notification, handled=True)
-
-    async def _release(self, key: str, token: str) -> None:
-        try:
-            await self.store.release(key, token)
-        except Exception as exc:
-            _log.warning("payin dedup store could not release: %s", type(exc).__name__)
 
 
 def merge_params(*sources: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -163,31 +75,89 @@ def merge_params(*sources: Iterable[tuple[str, str]]) -> dict[str, str]:
         for name, value in pairs:
             if name in merged and merged[name] != value:
                 raise WebhookVerificationError(
-                    f"parameter {name!r} given twice with different values"
+                    f"parameter {name!r} given twice with different values",
+                    reason="ambiguous_param",
                 )
             merged[name] = value
     return merged
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _pairs(text: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=_MAX_FIELDS)
+    except ValueError:
+        raise WebhookVerificationError("too many parameters", reason="too_many_params") from None
 
 
-async def _read_params(request: Request, max_body_size: int) -> dict[str, str]:
-    sources: list[Iterable[tuple[str, str]]] = [request.query_params.multi_items()]
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if request.method != "GET" and content_type in ("", "application/x-www-form-urlencoded"):
+def delivery_params(delivery: Delivery) -> dict[str, str]:
+    """The callback's parameters: query string plus form body (JSON bodies are ignored)."""
+    sources = [_pairs(delivery.query)]
+    content_type = (delivery.header("content-type") or "").split(";")[0].strip().lower()
+    if delivery.method != "GET" and content_type in _FORM_TYPES and delivery.body:
         # Parsed here rather than with request.form(): no python-multipart dependency.
-        body = await _raw_body(request, max_body_size)
-        if body is None:
-            raise _BodyTooLarge
-        if body:
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                raise WebhookVerificationError("callback body is not UTF-8 form data") from None
-            sources.append(parse_qsl(text, keep_blank_values=True))
+        try:
+            text = delivery.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WebhookVerificationError(
+                "callback body is not UTF-8 form data", reason="not_utf8"
+            ) from None
+        sources.append(_pairs(text))
     return merge_params(*sources)
+
+
+class NotificationReceiver(BaseReceiver):
+    """Verify -> de-duplicate -> handle -> acknowledge; framework-free and an ASGI app.
+
+    ``handle(params)`` takes decoded parameters; mounted as ASGI (or through
+    ``starlette_endpoint``) it reads them from the query string and form body itself.
+    ``store`` remembers handled events for ``remember`` seconds (default one day, far
+    beyond the gateway's 15-minute redelivery schedule); a claim expires after ``lease``
+    seconds if the worker dies mid-handler.
+    """
+
+    log_name = "payin"
+    media_type = "text/plain"
+    methods = frozenset({"GET", "POST"})
+
+    def __init__(
+        self,
+        parser: NotificationParser,
+        handler: NotificationHandler,
+        *,
+        store: DedupStore | None = None,
+        lease: float = 60.0,
+        remember: float = 86_400.0,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> None:
+        if not callable(getattr(parser, "parse_notification", None)):
+            raise TypeError("parser must provide parse_notification(params), e.g. an AsyncPayin")
+        if not callable(handler):
+            raise TypeError("handler must be an async callable taking the notification")
+        super().__init__(store=store, lease=lease, remember=remember, max_body_size=max_body_size)
+        self._parser = parser
+        self._handler = handler
+
+    async def handle(self, params: Mapping[str, object]) -> Reply:
+        """Process one delivery's parameters; never raises for a bad callback."""
+        return await self.process(lambda: self._verify(params), 0.0)
+
+    def _verify(self, params: Mapping[str, object]) -> Verified:
+        notification = self._parser.parse_notification(params)
+        # Namespaced so one shared store can also serve LEMFT and KeySecure deliveries.
+        return Verified(notification, "lemon:" + notification.dedup_key)
+
+    def verify_delivery(self, delivery: Delivery) -> Verified:
+        return self._verify(delivery_params(delivery))
+
+    async def run_handlers(self, event: Any, started: float) -> Reply | None:
+        await self._handler(event)
+        return None
+
+    def ack_body(self) -> bytes:
+        return ACK.encode()
+
+    def error_body(self, status: int, reason: str) -> bytes:
+        return reason.replace("_", " ").encode()
 
 
 def starlette_endpoint(
@@ -195,7 +165,7 @@ def starlette_endpoint(
     handler: NotificationHandler,
     *,
     store: DedupStore | None = None,
-    max_body_size: int = 64 * 1024,
+    max_body_size: int = DEFAULT_MAX_BODY_SIZE,
 ) -> Callable[[Request], Awaitable[Response]]:
     """A Starlette/FastAPI endpoint for the callback URL (mount it for GET and POST).
 
@@ -204,24 +174,15 @@ def starlette_endpoint(
 
     Reads query *and* form params, verifies with ``parser`` (an ``AsyncPayin``), calls
     ``handler`` once per event (``store`` de-duplicates redeliveries: a
-    ``lemft_async.webhooks.MemoryDedupStore`` by default, ``RedisDedupStore`` across workers)
-    and answers exactly ``success`` as ``text/plain``. Bodies over ``max_body_size`` bytes
-    get a 413.
+    ``MemoryDedupStore`` by default, ``lemft_async.webhooks.RedisDedupStore`` across
+    workers) and answers exactly ``success`` as ``text/plain``. Bodies over
+    ``max_body_size`` bytes get a 413 without being read in full.
     """
-    from starlette.responses import PlainTextResponse  # lazy: starlette is an extra
+    import starlette.responses  # noqa: F401  (fail now, not on the first callback)
 
-    receiver = NotificationReceiver(parser, handler, store=store)
-    limit = int(_positive("max_body_size", max_body_size))
+    receiver = NotificationReceiver(parser, handler, store=store, max_body_size=max_body_size)
 
     async def endpoint(request: Request) -> Response:
-        try:
-            params = await _read_params(request, limit)
-        except _BodyTooLarge:
-            return PlainTextResponse("body too large", status_code=413)
-        except WebhookVerificationError as exc:
-            _log.warning("payin callback rejected: %s", exc)
-            return PlainTextResponse("invalid signature", status_code=400)
-        result = await receiver.handle(params)
-        return PlainTextResponse(result.body, status_code=result.status_code)
+        return await handle_starlette(request, receiver)
 
     return endpoint

@@ -10,7 +10,7 @@ in flight per URL 10004, params 10001), injects faults on request, sends signed
 notifications, and keeps books that tests can check (``sandbox.state``).
 """
 
-from ._config import SandboxCredentials
+from ._credentials import SandboxCredentials
 from ._entities import Card, CardTrade, Order, Transaction, Wallet
 from ._errors import ConservationError
 from ._faults import FAULT_KINDS, FaultConfig

@@ -1,6 +1,6 @@
 """The HTTP face of the sandbox: the documented rules, admission per URL, faults, answers.
 
-Order of checks for ``POST <catalogue path>`` (inferred; the docs give the rules, not
+Order of checks for ``POST <route path>`` (inferred; the docs give the rules, not
 their order): body is a JSON object (10001) -> ``app_id`` known (10001) -> ``signature``
 over the received raw bytes + ``timestamp`` (10002) -> ``timestamp`` within the window
 (10003) -> ``customer_id`` and ``key`` (10001) -> one request in flight per (credential
@@ -23,10 +23,9 @@ import anyio
 import anyio.lowlevel
 
 from lemft_async._core._codec import dumps, loads
-from lemft_async._signing import signature_matches
 
 from ._clock import http_date
-from ._config import SandboxCredentials
+from ._credentials import SandboxCredentials
 from ._errors import (
     SERVER_ERROR,
     SIGNATURE_ERROR,
@@ -36,14 +35,15 @@ from ._errors import (
     param_error,
 )
 from ._faults import Faults
-from ._params import Params
+from ._fields import Params
+from ._routes import Handler, SandboxRoute
+from ._signature import signature_ok
 from ._state import State
 from ._stats import SandboxStats
 from ._transport import INPROCESS_CLIENT
 
 __all__ = ["Handler", "SandboxCore"]
 
-Handler = Callable[[State, Params, int], Any]
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
@@ -66,13 +66,13 @@ class Rules:
 
 
 class SandboxCore:
-    """The raw ASGI endpoint every catalogue path is routed to."""
+    """The raw ASGI endpoint every path is routed to; ``routes`` is keyed by path."""
 
     def __init__(
         self,
         *,
         state: State,
-        routes: Mapping[str, tuple[str, Handler]],
+        routes: Mapping[str, SandboxRoute],
         apps: Mapping[int, SandboxCredentials],
         faults: Faults,
         stats: SandboxStats,
@@ -104,10 +104,11 @@ class SandboxCore:
         arrived = time.perf_counter()
         path: str = scope["path"]
         self.stats.requests[path] += 1
-        if scope["method"] != "POST":
+        route = self.routes.get(path)
+        # Every LEMFT operation is POST, so a GET anywhere is 405 rather than 404.
+        if scope["method"] != (route.method if route is not None else "POST"):
             await self._plain(send, 405, b"Method Not Allowed")
             return
-        route = self.routes.get(path)
         if route is None:
             await self._plain(send, 404, b"Not Found")
             return
@@ -126,7 +127,7 @@ class SandboxCore:
             return
         inprocess = tuple(scope.get("client") or ()) == INPROCESS_CLIENT
         answer = await self._admitted(
-            key, route[1], payload, credentials.app_id, arrived, may_drop=not inprocess
+            key, route.handler, payload, credentials.app_id, arrived, may_drop=not inprocess
         )
         if answer is None:
             await self._abort(send)
@@ -218,7 +219,7 @@ class SandboxCore:
             raise Reject(SIGNATURE_ERROR, "missing signature header")
         if not timestamp.isdigit():
             raise Reject(TIMESTAMP_ERROR, "missing or non-numeric timestamp header")
-        if not signature_matches((credentials.api_key,), body, timestamp, signature):
+        if not signature_ok(credentials.api_key, body, timestamp, signature):
             raise Reject(SIGNATURE_ERROR, "signature does not match the request body")
         self._check_window(int(timestamp))
         customer_id = payload.get("customer_id")

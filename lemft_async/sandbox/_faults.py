@@ -20,7 +20,7 @@ import random
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from ._config import check_rate, check_seconds
+from ._credentials import check_rate, check_seconds
 
 __all__ = ["FAULT_KINDS", "FaultConfig", "Faults"]
 

@@ -26,9 +26,9 @@ from ._entities import (
     CardTrade,
 )
 from ._errors import param_error
+from ._fields import Params
 from ._listing import in_window, paged
 from ._money import ZERO, q2, wire_money
-from ._params import Params
 from ._state import State, TransactionType
 
 __all__ = ["HANDLERS", "simulate_trade"]

@@ -7,8 +7,8 @@ from typing import Any
 
 from ._entities import CARD_CLOSED, Holder
 from ._errors import param_error
+from ._fields import Params
 from ._listing import paged
-from ._params import Params
 from ._state import State
 
 __all__ = ["HANDLERS"]

@@ -25,9 +25,9 @@ from ._entities import (
     OrderBill,
 )
 from ._errors import param_error
+from ._fields import Params
 from ._listing import in_window, paged
 from ._money import handling_fee
-from ._params import Params
 from ._state import State, TransactionType
 
 __all__ = ["HANDLERS", "card_number"]

@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import param_error
+from ._fields import Params
 from ._listing import in_window, paged
 from ._money import q2
-from ._params import Params
 from ._payouts import (
     FEE_FROM_AMOUNT,
     FEE_ON_TOP,

@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from ._errors import param_error
+from ._fields import Params
 from ._listing import in_window, paged
 from ._money import q2, wire_money
-from ._params import Params
 from ._state import State
 
 __all__ = ["HANDLERS"]

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ._clock import format_time
-from ._params import Params
+from ._fields import Params
 
 __all__ = ["in_window", "paged"]
 

@@ -18,9 +18,9 @@ from typing import Any, Literal
 import httpx
 
 from lemft_async._core._codec import dumps, loads
-from lemft_async._signing import compute_signature
 
 from ._clock import BusinessClock
+from ._signature import sign
 
 __all__ = ["REDELIVERY_SCHEDULE", "Attempt", "Delivery", "Notification", "Notifier"]
 
@@ -210,7 +210,7 @@ class Notifier:
             "Content-Type": "application/json",
             "User-Agent": "lemft-sandbox",
             "timestamp": timestamp,
-            "signature": compute_signature(self.api_key, note.body, timestamp),
+            "signature": sign(self.api_key, note.body, timestamp),
             "eventTag": note.event_tag,
         }
         try:

@@ -13,20 +13,14 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from lemft_async._endpoints import resolve_paths
-
-from ._app import Handler, Rules, SandboxCore
+from ._app import Rules, SandboxCore
 from ._clock import BusinessClock
-from ._config import DEFAULT_CREDENTIALS, SandboxCredentials, check_rate, check_seconds
+from ._credentials import DEFAULT_CREDENTIALS, SandboxCredentials, check_rate, check_seconds
 from ._entities import CardTrade
 from ._faults import FaultConfig, Faults, resolve_fault_paths
-from ._handlers_cards import HANDLERS as CARD_HANDLERS
 from ._handlers_cards import simulate_trade
-from ._handlers_holders import HANDLERS as HOLDER_HANDLERS
-from ._handlers_orders import HANDLERS as ORDER_HANDLERS
-from ._handlers_payees import HANDLERS as PAYEE_HANDLERS
-from ._handlers_wallets import HANDLERS as WALLET_HANDLERS
 from ._notify import Notification, Notifier
+from ._routes import route_table
 from ._seed import seed as seed_state
 from ._state import Behaviour, State
 from ._stats import SandboxStats
@@ -37,16 +31,7 @@ if TYPE_CHECKING:
 
     from lemft_async import AsyncLemft
 
-__all__ = ["HANDLERS", "Sandbox"]
-
-HANDLERS: Mapping[str, Handler] = {
-    **WALLET_HANDLERS,
-    **CARD_HANDLERS,
-    **ORDER_HANDLERS,
-    **HOLDER_HANDLERS,
-    **PAYEE_HANDLERS,
-}
-"""Catalogue operation name -> handler: all 39 operations."""
+__all__ = ["Sandbox"]
 
 
 class Sandbox:
@@ -88,8 +73,10 @@ class Sandbox:
         outbox_limit: int = 10_000,
     ) -> None:
         self.credentials = credentials or DEFAULT_CREDENTIALS
-        self.endpoints = resolve_paths(path_overrides)
-        operations = {name: ep.path for name, ep in self.endpoints.items()}
+        self.routes = route_table(path_overrides)
+        """Operation name -> route (the sandbox's own table, ``path_overrides`` applied)."""
+        self._path_overrides = dict(path_overrides or {})
+        operations = {name: route.path for name, route in self.routes.items()}
         self.clock = BusinessClock(clock)
         self.behaviour = Behaviour(
             order_delay=check_seconds("order_delay", order_delay),
@@ -134,10 +121,9 @@ class Sandbox:
         )
         self.state.emit = self._notifier.emit
         self._apps = {self.credentials.app_id: self.credentials}
-        routes = {ep.path: (name, HANDLERS[name]) for name, ep in self.endpoints.items()}
         self.core = SandboxCore(
             state=self.state,
-            routes=routes,
+            routes={route.path: route for route in self.routes.values()},
             apps=self._apps,
             faults=self.faults,
             stats=self.stats,
@@ -174,7 +160,8 @@ class Sandbox:
         """An ``AsyncLemft`` wired to this sandbox in-process (no socket).
 
         ``client_options`` go to ``AsyncLemft`` (``max_retries``, ``timeout``, ``gate`` ...)
-        and may override the credentials, e.g. ``api_key="wrong"`` to see a 10002.
+        and may override the credentials, e.g. ``api_key="wrong"`` to see a 10002. A sandbox
+        built with ``path_overrides`` hands the same overrides to the client.
         """
         from lemft_async import AsyncLemft
 
@@ -190,6 +177,8 @@ class Sandbox:
             "base_url": "http://localhost",
             "http_client": http,
         }
+        if self._path_overrides:
+            settings["path_overrides"] = dict(self._path_overrides)
         if "environment" in client_options:
             settings.pop("base_url")
         settings.update(client_options)
@@ -221,9 +210,9 @@ class Sandbox:
         """
         path = None
         if operation is not None:
-            if operation not in self.endpoints:
+            if operation not in self.routes:
                 raise ValueError(f"unknown operation {operation!r}")
-            path = self.endpoints[operation].path
+            path = self.routes[operation].path
         self.faults.inject(kind, path=path, count=count, applied=applied)
 
     def add_webhook(self, target: str | Any, *, path: str = "/") -> str:

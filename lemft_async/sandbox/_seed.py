@@ -1,6 +1,6 @@
 """What a fresh sandbox holds: two wallets, three BINs, two holders, payout reference data.
 
-All values are fake and obviously so; the credentials live in ``_config``.
+All values are fake and obviously so; the credentials live in ``_credentials``.
 """
 
 from __future__ import annotations

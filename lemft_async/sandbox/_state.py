@@ -12,7 +12,7 @@ import itertools
 import random
 import string
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -336,10 +336,6 @@ class State:
         if problems:
             raise ConservationError("; ".join(problems))
         return books
-
-    def transactions_for(self, record_ids: Iterable[str]) -> list[Transaction]:
-        wanted = set(record_ids)
-        return [t for t in self.transactions.values() if t.record_id in wanted]
 
 
 _BUCKETS = ("wallets", "cards", "pending", "fees", "paid_out", "spent", "expected")

@@ -39,9 +39,15 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError("sandbox: connection refused (injected)", request=request)
         timeouts = request.extensions.get("timeout") or {}
         read = timeouts.get("read")
-        with anyio.move_on_after(math.inf if read is None else read) as scope:
-            response = await self._inner.handle_async_request(request)
-            await response.aread()  # inside the scope: a slow body times out too
+        try:
+            with anyio.move_on_after(math.inf if read is None else read) as scope:
+                response = await self._inner.handle_async_request(request)
+                await response.aread()  # inside the scope: a slow body times out too
+        except anyio.get_cancelled_exc_class():
+            # The client gave up first (its whole-attempt deadline): the same fault, seen
+            # from this side of the wire.
+            self._stats.faults["timeout"] += 1
+            raise
         if scope.cancelled_caught:
             self._stats.faults["timeout"] += 1
             raise httpx.ReadTimeout("sandbox: read timed out", request=request)

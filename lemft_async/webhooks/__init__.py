@@ -12,7 +12,9 @@
     receiver = webhooks.WebhookReceiver(router, api_key=...)   # an ASGI app
 
 The delivery format is *inferred* (docs/notifications.md) and configurable through
-``WebhookScheme``. ``RedisDedupStore`` needs the ``redis`` extra and is imported on use.
+``WebhookScheme``. ``RedisDedupStore`` needs the ``redis`` extra and is imported on use;
+it, ``MemoryDedupStore``, ``Reply`` and ``handle_starlette`` serve the Payin and KeySecure
+receivers too (one receiver core).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._core._errors import WebhookError, WebhookPayloadError, WebhookVerificationError
+from .._core._receiver import handle_starlette, starlette_route
 from ._client_ns import AsyncWebhooks
 from ._construct import construct_event
 from ._decode import parse_event
@@ -47,10 +50,8 @@ from ._events import (
     kind_for_tag,
 )
 from ._headers import HeadersLike
-from ._receiver import WebhookReceiver
-from ._reply import ACK_BODY, Reply
+from ._receiver import ACK_BODY, Reply, WebhookReceiver
 from ._router import Router
-from ._starlette import handle_starlette, starlette_route
 from ._verify import DEFAULT_SCHEME, DEFAULT_TOLERANCE, WebhookScheme, verify
 
 if TYPE_CHECKING:

@@ -4,7 +4,9 @@ One key per notification, ``<prefix><dedup key>``: the delivery's token while it
 handlers run (a lease, ``SET NX PX``), ``"done"`` once they succeeded (kept ``ttl``
 seconds). Claim and release are single Lua scripts, so the check and the write are atomic
 and release is token-checked (a delivery whose lease expired cannot free another's claim).
-Imported lazily by ``lemft_async.webhooks``; redis-py's asyncio client needs asyncio.
+It implements the core ``DedupStore`` protocol, so one store can serve the LEMFT, Payin
+and KeySecure receivers (their keys are namespaced). Imported lazily by
+``lemft_async.webhooks``; redis-py's asyncio client needs asyncio.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the environment
         "pip install 'lemft-async[redis]'"
     ) from _exc
 
-from ._dedup import ClaimState
+from .._core._dedup import ClaimState
 
 __all__ = ["RedisDedupStore"]
 

@@ -46,7 +46,7 @@ class Peer:
     read_path: str
     read: Callable[[Any], Awaitable[Any]]
     read_ok: Callable[[], httpx.Response]
-    setup: Callable[[respx.MockRouter], None] = lambda router: None
+    setup: Callable[[respx.MockRouter], object] = lambda router: None
 
     def client(self, **options: Any) -> Any:
         return self.make(**options)
@@ -109,7 +109,7 @@ PEERS = [
             cardholder_no="U1", type="In", balance="10.00", transfer_unique_no="T-42"
         ),
         unfit=lambda: ks_envelope({"transfer_no": {"not": "text"}}),
-        setup=lambda router: router.get(TOKEN_PATH).mock(return_value=token_response()) and None,
+        setup=lambda router: router.get(TOKEN_PATH).mock(return_value=token_response()),
     ),
 ]
 IDS = [p.name for p in PEERS]

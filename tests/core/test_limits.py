@@ -8,7 +8,7 @@ An answer larger than ``max_response_bytes`` is refused while streaming.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
@@ -32,6 +32,17 @@ def dripping(request: httpx.Request) -> httpx.Response:
             yield b" "
 
     return httpx.Response(200, headers={"content-type": "application/json"}, content=body())
+
+
+def in_turn(*answers: Callable[[httpx.Request], httpx.Response] | httpx.Response) -> Any:
+    """A respx side effect giving ``answers`` one per request (callables are called)."""
+    queue = list(answers)
+
+    def next_answer(request: httpx.Request) -> httpx.Response:
+        answer = queue.pop(0)
+        return answer if isinstance(answer, httpx.Response) else answer(request)
+
+    return next_answer
 
 
 def big(size: int, *, declared: bool) -> httpx.Response:
@@ -63,7 +74,9 @@ async def test_a_dripping_read_ends_at_the_deadline(peer: Peer) -> None:
 async def test_a_dripping_read_is_retried(peer: Peer, no_sleep: list[float]) -> None:
     with respx.mock(base_url=peer.base, assert_all_called=False) as router:
         peer.setup(router)
-        route = router.route(path=peer.read_path).mock(side_effect=[dripping, peer.read_ok()])
+        route = router.route(path=peer.read_path).mock(
+            side_effect=in_turn(dripping, peer.read_ok())
+        )
         async with peer.client(timeout=0.3) as client:
             await peer.read(client)
     assert route.call_count == 2
@@ -83,10 +96,9 @@ async def test_a_write_past_its_deadline_is_outcome_unknown(peer: Peer) -> None:
 
 async def test_at_the_deadline_lemft_releases_the_endpoint_gate() -> None:
     peer = PEERS[0]
-    answers = [dripping, peer.read_ok()]
     finished: list[float] = []
     with respx.mock(base_url=peer.base, assert_all_called=False) as router:
-        router.post(peer.read_path).mock(side_effect=answers)
+        router.post(peer.read_path).mock(side_effect=in_turn(dripping, peer.read_ok()))
         async with peer.client(timeout=0.5, max_retries=0) as client:
             started = time.monotonic()
 

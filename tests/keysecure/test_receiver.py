@@ -114,8 +114,8 @@ def test_handle_reports_the_fallback_outcome_in_virtual_time() -> None:
     response, elapsed = trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
     assert elapsed == pytest.approx(0.3)
     assert response.status == 200
-    assert response.body == {"code": 0, "message": ""}
-    assert response.outcome == "fallback:deadline"
+    assert response.json() == {"code": 0, "message": ""}
+    assert response.reason == "fallback:deadline"
 
 
 async def test_slow_handler_end_to_end_through_the_sandbox(
@@ -153,8 +153,9 @@ async def test_handler_decisions(answer: AuthReply | bool, expected: dict[str, A
 
     body, headers = signed()
     response = await AuthReceiver(verifier(), on_auth=on_auth).handle(body, headers)
-    assert response.body == expected
-    assert response.outcome == "handler"
+    assert response.json() == expected
+    assert response.reason == "handler"
+    assert response.handled
     assert seen[0].data.amount == Decimal("42.00")
 
 
@@ -180,8 +181,8 @@ async def test_fallback_reasons(
     handler = {"raise": raising, "none": returns_none}.get(on_auth or "")
     body, headers = signed()
     response = await AuthReceiver(verifier(), on_auth=handler).handle(body, headers)
-    assert response.outcome == f"fallback:{reason}"
-    assert response.body == {"code": 1, "message": "declined by merchant"}
+    assert response.reason == f"fallback:{reason}"
+    assert response.json() == {"code": 1, "message": "declined by merchant"}
     assert reason in caplog.text
     assert "4242424242424242" not in caplog.text
 
@@ -196,7 +197,7 @@ async def test_deadline_already_spent_on_arrival_uses_the_fallback() -> None:
     receiver = AuthReceiver(verifier(), on_auth=on_auth, deadline=0.5)
     body, headers = signed()
     response = await receiver._handle(body, headers, anyio.current_time() - 1.0)
-    assert response.outcome == "fallback:deadline"
+    assert response.reason == "fallback:deadline"
     assert calls == []
 
 
@@ -213,10 +214,10 @@ async def test_other_events_are_dispatched_and_acknowledged() -> None:
     body, headers = signed("Card_update", data)
     response = await AuthReceiver(verifier(), on_event=on_event).handle(body, headers)
     assert response.status == 200
-    assert response.body == {"code": 0, "message": ""}
+    assert response.json() == {"code": 0, "message": ""}
     assert isinstance(seen[0], CardUpdateEvent)
     unhandled = await AuthReceiver(verifier()).handle(body, headers)
-    assert unhandled.outcome == "ack"
+    assert unhandled.reason == "ok"
 
 
 async def test_failing_event_handler_answers_500() -> None:
@@ -226,18 +227,18 @@ async def test_failing_event_handler_answers_500() -> None:
     body, headers = signed("Consumption", {"consume_no": "T1"})
     response = await AuthReceiver(verifier(), on_event=on_event).handle(body, headers)
     assert response.status == 500
-    assert response.body["code"] != 0
-    assert response.body["message"]
+    assert response.json()["code"] != 0
+    assert response.json()["message"]
 
 
 async def test_unauthentic_and_undecodable_callbacks() -> None:
     body, headers = signed()
     forged = await AuthReceiver(verifier()).handle(body.replace(b"42.00", b"4200.00"), headers)
     assert forged.status == 401
-    assert forged.outcome == "rejected"
+    assert forged.reason == "bad_signature"
     bad, bad_headers = signed("Auth", {"amount": "lots"})
     undecodable = await AuthReceiver(verifier()).handle(bad, bad_headers)
-    assert undecodable.status == 400
+    assert undecodable.status == 422
 
 
 # -- ASGI / Starlette plumbing --------------------------------------------------------------
@@ -261,7 +262,7 @@ async def test_starlette_app_routes_and_methods() -> None:
 
 
 async def test_plain_asgi_limits() -> None:
-    receiver = AuthReceiver(verifier(), max_body=10)
+    receiver = AuthReceiver(verifier(), max_body_size=10)
     transport = httpx.ASGITransport(app=receiver)
     async with httpx.AsyncClient(transport=transport, base_url="http://m.localhost") as http:
         assert (await http.get("/")).status_code == 405
@@ -283,7 +284,7 @@ async def test_lifespan_and_other_scopes() -> None:
     await receiver({"type": "lifespan"}, receive, send)
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     await receiver({"type": "websocket"}, receive, send)
-    assert len(sent) == 2
+    assert sent[2] == {"type": "websocket.close", "code": 1008}  # refused, not left hanging
 
 
 # -- construction and reply helpers -----------------------------------------------------------

@@ -20,7 +20,7 @@ from lemft_async.payin import (
     starlette_endpoint,
 )
 from lemft_async.payin._receiver import merge_params
-from lemft_async.webhooks import MemoryDedupStore
+from lemft_async.webhooks import MemoryDedupStore, Reply
 
 from .conftest import MCH_ID, SECRET
 
@@ -115,10 +115,10 @@ async def test_forged_callback_is_never_acknowledged(
 ) -> None:
     forged = {**signed(CALLBACK), "amount": "99999900"}
     response = await http.post("/notify?" + urlencode(forged))
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert response.text != "success"
     missing = await http.post("/notify?" + urlencode(CALLBACK))
-    assert missing.status_code == 400
+    assert missing.status_code == 401
     assert handler.seen == []
 
 
@@ -127,7 +127,7 @@ async def test_conflicting_duplicate_params_are_refused(
 ) -> None:
     params = signed(CALLBACK)
     response = await http.post("/notify?" + urlencode(params), data={"amount": "1"})
-    assert response.status_code == 400
+    assert response.status_code == 401
     same = await http.post("/notify?" + urlencode(params), data={"amount": params["amount"]})
     assert same.content == b"success"
     assert len(handler.seen) == 1
@@ -175,7 +175,7 @@ async def test_undecodable_and_non_utf8(http: httpx.AsyncClient, handler: Handle
         content=b"amount=\xff",
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
-    assert raw.status_code == 400
+    assert raw.status_code == 401
     assert handler.seen == []
 
 
@@ -198,7 +198,7 @@ async def test_json_bodies_are_not_read_as_params(
     http: httpx.AsyncClient, handler: Handler
 ) -> None:
     response = await http.post("/notify", json=signed(CALLBACK))
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert handler.seen == []
 
 
@@ -208,10 +208,16 @@ async def test_framework_free_receiver(handler: Handler) -> None:
         receiver = NotificationReceiver(payin, handler, store=store)
         first = await receiver.handle(signed(CALLBACK))
         again = await receiver.handle(signed(CALLBACK))
-    assert (first.status_code, first.body, first.handled) == (200, "success", True)
-    assert (again.status_code, again.body, again.handled) == (200, "success", False)
-    assert again.notification is not None
-    key = "lemon:" + again.notification.dedup_key
+    assert isinstance(first, Reply)
+    assert (first.status, first.text, first.handled) == (200, "success", True)
+    assert (again.status, again.text, again.handled, again.reason) == (
+        200,
+        "success",
+        False,
+        "duplicate",
+    )
+    assert again.event is not None
+    key = "lemon:" + again.event.dedup_key
     assert await store.claim(key, "another-token", 60.0) == "done"
 
 
@@ -223,7 +229,7 @@ async def test_cancelled_handler_releases_its_claim(handler: Handler) -> None:
             tg.start_soon(receiver.handle, signed(CALLBACK))
             await anyio.wait_all_tasks_blocked()
             busy = await receiver.handle(signed(CALLBACK))
-            assert busy.status_code == 409
+            assert busy.status == 409
             tg.cancel_scope.cancel()
         handler.gate.set()
         result = await receiver.handle(signed(CALLBACK))
@@ -257,14 +263,14 @@ async def test_store_failures(handler: Handler) -> None:
     async with AsyncPayin(mch_id=MCH_ID, secret=SECRET, base_url="https://gw.invalid") as payin:
         down = NotificationReceiver(payin, handler, store=BrokenStore())  # type: ignore[arg-type]
         unavailable = await down.handle(signed(CALLBACK))
-        assert (unavailable.status_code, unavailable.body) == (503, "store unavailable")
+        assert (unavailable.status, unavailable.text) == (503, "store unavailable")
         assert handler.seen == []
         forgetful = NotificationReceiver(payin, handler, store=ForgetfulStore())
         handled = await forgetful.handle(signed(CALLBACK))  # handled: acknowledge anyway
-        assert (handled.status_code, handled.body, handled.handled) == (200, "success", True)
+        assert (handled.status, handled.text, handled.handled) == (200, "success", True)
         handler.fail_next = 1
         failed = await forgetful.handle(signed({**CALLBACK, "payOrderId": "Le2"}))
-        assert failed.status_code == 500
+        assert failed.status == 500
 
 
 async def test_receiver_argument_checks(handler: Handler) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lemft_async import ENDPOINTS
 from lemft_async.sandbox import Sandbox
-from lemft_async.sandbox._sandbox import HANDLERS
+from lemft_async.sandbox._routes import HANDLERS
 
 CALL = re.compile(r"client\.(\w+)\.(\w+)\(")
 
@@ -17,7 +17,7 @@ def test_every_catalogue_operation_has_a_handler_at_its_path() -> None:
     assert len(HANDLERS) == 39
     sandbox = Sandbox()
     for name, endpoint in ENDPOINTS.items():
-        assert sandbox.core.routes[endpoint.path][0] == name
+        assert sandbox.core.routes[endpoint.path].operation == name
 
 
 def test_the_e2e_tests_call_every_method() -> None:

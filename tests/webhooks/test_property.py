@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lemft_async import WebhookPayloadError, WebhookVerificationError, webhooks
-from lemft_async._models import _parse_datetime
+from lemft_async._core._models import _parse_datetime
 from lemft_async.webhooks._decode import _prefill_datetimes
 
 from ._helpers import NOW, SECRET, body_of, signed_headers

@@ -21,9 +21,9 @@ from typing import Any
 
 import httpx
 
-from ..._core._codec import dumps
-from .._client import AsyncKeySecure
-from .._signing import sign_v1
+from lemft_async._core._codec import dumps
+from lemft_async.keysecure import AsyncKeySecure, sign_v1
+
 from ._app import Fault, SandboxServer, SandboxStats
 from ._cipher import SandboxCipher
 from ._ops import SandboxOps

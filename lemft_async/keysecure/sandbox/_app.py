@@ -10,6 +10,7 @@ re-sync after a 1005.
 from __future__ import annotations
 
 import email.utils
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable
@@ -24,15 +25,34 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..._core._codec import dumps, loads
-from .. import ENDPOINTS, Endpoint
-from .._config import parse_utc_offset
+from lemft_async._core._codec import dumps, loads
+
 from ._ops import Context, SandboxOps
+from ._routes import ROUTES, KeySecureRoute
 from ._state import SandboxError
 
 __all__ = ["Fault", "SandboxServer", "SandboxStats"]
 
 _DEFAULT_TZ = timezone(timedelta(hours=8))  # the documented Timezone default, UTC+8
+_UTC_OFFSET = re.compile(r"UTC(?:([+-])(\d{1,2})(?::?(\d{2}))?)?", re.IGNORECASE)
+
+
+def utc_offset(text: str) -> timezone | None:
+    """The ``Timezone`` header (``UTC+8``, ``UTC-05:30``, ``UTC``) as a fixed offset.
+
+    The docs show only ``UTC+8``; the other forms are inferred. ``None`` when unreadable
+    or beyond 14 hours, and the documented default applies.
+    """
+    match = _UTC_OFFSET.fullmatch(text.strip())
+    if match is None:
+        return None
+    sign, hours, minutes = match.groups()
+    if sign is None:
+        return timezone.utc
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if delta > timedelta(hours=14):
+        return None
+    return timezone(-delta if sign == "-" else delta)
 
 
 @dataclass
@@ -85,8 +105,8 @@ class SandboxServer:
         self.stats = SandboxStats()
         self.app = Starlette(
             routes=[
-                Route(e.path, self._route(e), methods=[e.method], name=e.name)
-                for e in ENDPOINTS.values()
+                Route(r.path, self._route(r), methods=[r.method], name=r.operation)
+                for r in ROUTES.values()
             ]
         )
 
@@ -115,7 +135,7 @@ class SandboxServer:
             headers={"Date": email.utils.formatdate(self.clock(), usegmt=True)},
         )
 
-    def _check(self, request: Request, endpoint: Endpoint, now_ms: int) -> None:
+    def _check(self, request: Request, route: KeySecureRoute, now_ms: int) -> None:
         key = request.headers.get("api-key")
         if not key:
             raise SandboxError(1002, "Api-Key is required")
@@ -130,7 +150,7 @@ class SandboxServer:
             or sent - now_ms > self.future_leeway * 1000
         ):
             raise SandboxError(1005, "Timestamp invalid or expired")
-        if endpoint.auth:
+        if route.auth:
             token = request.headers.get("access-token")
             if not token:
                 raise SandboxError(1006, "Access-Token is required")
@@ -138,29 +158,29 @@ class SandboxServer:
             if expires is None or expires <= now_ms:
                 raise SandboxError(1007, "Access-Token invalid or expired")
 
-    def _route(self, endpoint: Endpoint) -> Callable[[Request], Any]:
+    def _route(self, route: KeySecureRoute) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
-            self.stats.requests[endpoint.name] += 1
+            self.stats.requests[route.operation] += 1
             # Always yield once, like a network round trip would, so concurrent clients
             # really interleave in-process (single-flight tests depend on it).
             await anyio.sleep(self.latency) if self.latency else await anyio.lowlevel.checkpoint()
             now_ms = int(self.clock() * 1000)
             try:
-                self._check(request, endpoint, now_ms)
+                self._check(request, route, now_ms)
             except SandboxError as exc:
                 return self._envelope(exc.code, exc.msg)
-            fault = self._take_fault(endpoint.name)
+            fault = self._take_fault(route.operation)
             if fault is not None and not fault.after_effect:
                 return self._envelope(fault.code, fault.message)
             body: Any = {}
-            if endpoint.method == "POST":
+            if route.method == "POST":
                 try:
                     body = loads(await request.body() or b"{}")
                 except ValueError:
                     body = None
                 if not isinstance(body, dict):
                     return self._envelope(1004, "request body must be a JSON object")
-            zone = parse_utc_offset(request.headers.get("timezone", "UTC+8")) or _DEFAULT_TZ
+            zone = utc_offset(request.headers.get("timezone", "UTC+8")) or _DEFAULT_TZ
             ctx = Context(
                 now_ms=now_ms,
                 tz=zone,
@@ -168,7 +188,7 @@ class SandboxServer:
                 issue_token=self.issue_token,
             )
             try:
-                data = self.ops.run(endpoint.name, dict(request.path_params), body, ctx)
+                data = self.ops.run(route.operation, dict(request.path_params), body, ctx)
             except SandboxError as exc:
                 return self._envelope(exc.code, exc.msg)
             if fault is not None:

@@ -109,7 +109,7 @@ def _match(body: Mapping[str, Any], item: Mapping[str, Any], *names: str) -> boo
 
 
 class SandboxOps:
-    """Dispatch by operation name (the client's catalogue names)."""
+    """Dispatch by operation name (the names in ``_routes.ROUTES``)."""
 
     def __init__(self, state: SandboxState, cipher: SandboxCipher) -> None:
         self.state = state

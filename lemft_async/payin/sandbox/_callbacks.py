@@ -16,8 +16,7 @@ from urllib.parse import urlencode
 import anyio
 import httpx
 
-from .._notifications import ACK
-from .._signing import render_value, sign
+from lemft_async.payin import ACK, sign
 
 __all__ = ["REDELIVERY_SCHEDULE", "Callback", "CallbackStyle", "DeliveryAttempt", "deliver"]
 
@@ -57,7 +56,7 @@ class Callback:
         cls, kind: Literal["payin", "payout"], url: str, fields: dict[str, object], secret: str
     ) -> Callback:
         """Render the non-empty fields as text (as they travel) and add ``sign``."""
-        params = {k: render_value(v, name=k) for k, v in fields.items()}
+        params = {k: _text(v) for k, v in fields.items()}
         params = {k: v for k, v in params.items() if v != ""}
         params["sign"] = sign(params, secret)
         return cls(kind, url, params)
@@ -102,3 +101,16 @@ async def deliver(
                 await on_ack(callback)
             return True
     return False
+
+
+def _text(value: object) -> str:
+    """A callback field as it travels (XxPay: ints as digits, booleans lowercase)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"callback field of type {type(value).__name__} has no wire text")

@@ -11,16 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._signing import sign, signature_matches
-from .._validation import (
-    check_account_name,
-    check_amount,
-    check_currency,
-    check_email,
-    check_id,
-    check_phone,
-    check_url,
-)
+from lemft_async.payin import sign, signature_matches
+
+from . import _checks as check
 from ._state import PayinRecord, PayoutRecord, SandboxState
 
 __all__ = ["Gateway", "GatewayFailure"]
@@ -40,7 +33,7 @@ class GatewayFailure(Exception):
 def _field(
     form: Mapping[str, str],
     name: str,
-    check: Callable[[str, object], Any] | None = None,
+    rule: Callable[[str], Any] | None = None,
     *,
     required: bool = False,
 ) -> Any:
@@ -50,19 +43,12 @@ def _field(
         if required:
             raise GatewayFailure("0014", f"request params[{name}] error.")
         return None
-    if check is None:
+    if rule is None:
         return value
     try:
-        return check(name, value)
-    except (TypeError, ValueError) as exc:
-        raise GatewayFailure("0014", f"request params[{name}] error: {exc}") from None
-
-
-def _amount(name: str, value: object) -> int:
-    text = str(value)
-    if not text.isdigit():
-        raise ValueError(f"{name} must be an integer")
-    return check_amount(name, int(text))
+        return rule(value)
+    except ValueError as exc:
+        raise GatewayFailure("0014", f"request params[{name}] error: {name} {exc}") from None
 
 
 @dataclass
@@ -90,14 +76,14 @@ class Gateway:
             raise GatewayFailure("0013", "Verify XX pay sign failed.")
 
     def create_order(self, form: Mapping[str, str]) -> PayinRecord:
-        mch_order_no = _field(form, "mchOrderNo", check_id, required=True)
-        amount = _field(form, "amount", _amount, required=True)
-        notify_url = _field(form, "notifyUrl", check_url, required=True)
-        currency = _field(form, "currency", check_currency, required=True)
-        _field(form, "phoneNumber", check_phone)
-        _field(form, "payerEmail", check_email)
-        _field(form, "accountName", check_account_name)
-        _field(form, "returnUrl", check_url)
+        mch_order_no = _field(form, "mchOrderNo", check.order_id, required=True)
+        amount = _field(form, "amount", check.amount, required=True)
+        notify_url = _field(form, "notifyUrl", check.url, required=True)
+        currency = _field(form, "currency", check.currency, required=True)
+        _field(form, "phoneNumber", check.phone)
+        _field(form, "payerEmail", check.email)
+        _field(form, "accountName", check.account_name)
+        _field(form, "returnUrl", check.url)
         if mch_order_no in self.state.payins:
             raise GatewayFailure("0014", "request params[mchOrderNo] error: duplicate order")
         record = PayinRecord(
@@ -140,17 +126,17 @@ class Gateway:
         return self.success({"retMsg": "OK", **record.query_fields()})
 
     def apply_payout(self, form: Mapping[str, str]) -> PayoutRecord:
-        mch_order_no = _field(form, "mchOrderNo", check_id, required=True)
-        amount = _field(form, "amount", _amount, required=True)
+        mch_order_no = _field(form, "mchOrderNo", check.order_id, required=True)
+        amount = _field(form, "amount", check.amount, required=True)
         account_no = _field(form, "accountNo", required=True)
         if _field(form, "accountBankCode", required=True) != "BANK":
             raise GatewayFailure("0014", "request params[accountBankCode] error: must be BANK")
         extra = _field(form, "extra", required=True)
-        notify_url = _field(form, "notifyUrl", check_url, required=True)
-        currency = _field(form, "currency", check_currency, required=True)
-        _field(form, "phoneNumber", check_phone)
-        _field(form, "payerEmail", check_email)
-        _field(form, "accountName", check_account_name)
+        notify_url = _field(form, "notifyUrl", check.url, required=True)
+        currency = _field(form, "currency", check.currency, required=True)
+        _field(form, "phoneNumber", check.phone)
+        _field(form, "payerEmail", check.email)
+        _field(form, "accountName", check.account_name)
         if mch_order_no in self.state.payouts:
             raise GatewayFailure("0014", "request params[mchOrderNo] error: duplicate order")
         record = PayoutRecord(

@@ -19,12 +19,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from ..._core._codec import dumps
-from .._client import AsyncPayin
-from .._endpoints import PAYIN_ENDPOINTS
-from .._status import PayinStatus, PayoutStatus
+from lemft_async._core._codec import dumps
+from lemft_async.payin import AsyncPayin, PayinStatus, PayoutStatus
+
 from ._callbacks import Callback, CallbackStyle, deliver
 from ._gateway import Gateway, GatewayFailure
+from ._routes import ROUTES
 from ._state import PayinRecord, PayoutRecord
 
 __all__ = ["SANDBOX_BASE_URL", "PayinSandbox"]
@@ -308,7 +308,7 @@ class PayinSandbox:
             "query_payout": self._query_payout,
         }
         routes = [
-            Route(PAYIN_ENDPOINTS[name].path, self._endpoint(handler), methods=["POST"])
+            Route(ROUTES[name].path, self._endpoint(handler), methods=[ROUTES[name].method])
             for name, handler in handlers.items()
         ]
         return Starlette(routes=routes)

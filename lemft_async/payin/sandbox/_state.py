@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._status import PayinStatus, PayoutStatus
+from lemft_async.payin import PayinStatus, PayoutStatus
 
 __all__ = ["PayinRecord", "PayoutRecord", "SandboxState"]
 
