@@ -19,6 +19,7 @@ from ._core._logging import setup_from_env
 from ._core._retry import RetryPolicy
 from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
+from ._resource import DEFAULT_MAX_PAGE_SIZE
 from ._signing import SIGNATURE_ENCODINGS, SignatureEncoding
 from ._transport import Transport, encode_body
 
@@ -68,6 +69,7 @@ class AsyncLemft(BaseClient):
         signature_encoding: SignatureEncoding = "hex",
         allow_insecure: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
     ) -> None:
         setup_from_env()
         credentials = Credentials(
@@ -84,6 +86,13 @@ class AsyncLemft(BaseClient):
         if gate is not None and not callable(getattr(gate, "hold", None)):
             raise TypeError("gate must provide hold(key) -> async context manager")
         self._set_options(timeout, max_retries)
+        if (
+            isinstance(max_page_size, bool)
+            or not isinstance(max_page_size, int)
+            or max_page_size < 1
+        ):
+            raise ValueError(f"max_page_size must be an int >= 1, got {max_page_size!r}")
+        self._max_page_size = max_page_size
         self._endpoints = resolve_paths(path_overrides)
         http = self._open_http(http_client)
         self._transport = Transport(

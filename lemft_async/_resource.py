@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ._client import AsyncLemft
 
 __all__ = [
+    "DEFAULT_MAX_PAGE_SIZE",
     "AsyncAPIResource",
     "build_params",
     "check_id",
@@ -76,12 +77,23 @@ def out_order_id_param(value: object) -> str:
     return check_text("out_order_id", value, max_length=64)
 
 
-def check_page(page_no: int, page_size: int) -> None:
+DEFAULT_MAX_PAGE_SIZE = 100
+"""Largest ``page_size`` sent (*inferred*: the docs give no bound; the sandbox's 1-100).
+Override with ``AsyncLemft(max_page_size=...)``."""
+
+
+def check_page(page_no: int, page_size: int, *, max_page_size: int = DEFAULT_MAX_PAGE_SIZE) -> None:
+    """``page_no`` >= 1 and ``1 <= page_size <= max_page_size``, before any request."""
     for name, value in (("page_no", page_no), ("page_size", page_size)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{name} must be an int, got {type(value).__name__}")
         if value < 1:
             raise ValueError(f"{name} must be >= 1, got {value}")
+    if page_size > max_page_size:
+        raise ValueError(
+            f"page_size must be at most {max_page_size}, got {page_size} "
+            "(AsyncLemft(max_page_size=...) raises the bound)"
+        )
 
 
 _OUT_ORDER_ID_HINT = {
@@ -170,7 +182,7 @@ class AsyncAPIResource:
         page_size: int,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[M]:
-        check_page(page_no, page_size)
+        check_page(page_no, page_size, max_page_size=self._client._max_page_size)
         operation = self._operation(method)
         list_key = self._client._endpoint(operation).list_key
         base = lemft_params(params, extra_body)

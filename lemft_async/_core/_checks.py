@@ -16,6 +16,7 @@ __all__ = [
     "build_params",
     "check_id",
     "check_int",
+    "check_int_at_least",
     "check_max_response_bytes",
     "check_max_retries",
     "check_money",
@@ -147,8 +148,13 @@ def coerce_id(name: str, value: int | str) -> int:
     return value
 
 
-def check_max_response_bytes(value: object) -> int:
-    """The largest answer a client reads, in bytes: an int of at least 1 KiB."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
-        raise ValueError(f"max_response_bytes must be an int >= 1024, got {value!r}")
+def check_int_at_least(name: str, value: object, minimum: int) -> int:
+    """An int option (not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return value
+
+
+def check_max_response_bytes(value: object) -> int:
+    """The largest answer a client reads, in bytes: at least 1 KiB."""
+    return check_int_at_least("max_response_bytes", value, 1024)
