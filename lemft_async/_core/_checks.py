@@ -92,8 +92,12 @@ def check_money(name: str, value: object, *, allow_zero: bool = False) -> Decima
         raise TypeError(f"{name} must be a Decimal, int or str, got {type(value).__name__}")
     if not amount.is_finite():
         raise ValueError(f"{name} must be finite")
-    if abs(amount) >= _MAX_AMOUNT:
+    # copy_abs() and adjusted() use no context: abs() on 1E+999999999 raises decimal.Overflow.
+    if amount.adjusted() >= 15 or amount.copy_abs() >= _MAX_AMOUNT:
         raise ValueError(f"{name} is implausibly large (>= 10^15)")
+    if amount.is_signed():
+        # -0 included: a sign on an amount is a mistake, whatever its size.
+        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {amount}")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -_MAX_DECIMALS:
         raise ValueError(f"{name} has more than {_MAX_DECIMALS} decimal places")

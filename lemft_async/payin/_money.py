@@ -28,6 +28,9 @@ def rupees_to_minor(rupees: Decimal | int) -> int:
     amount = Decimal(rupees)
     if not amount.is_finite():
         raise ValueError("rupees must be finite")
+    # Checked before any arithmetic: 1E+999990 * 100 would build a million-digit int.
+    if amount.adjusted() >= 13:
+        raise ValueError("rupees is implausibly large (>= 10^13)")
     minor = amount * MINOR_PER_MAJOR
     if minor != minor.to_integral_value():
         raise ValueError(f"rupees {rupees} has a fraction of a paisa (more than 2 decimals)")

@@ -39,6 +39,10 @@ _EMAIL = re.compile(r"[^@\s]{2,}@[^@\s]+\.[^@\s.]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
+MAX_AMOUNT_MINOR = 10**15
+"""Largest amount sent, in minor units (*inferred*: Lemon's pages state no bound)."""
+
+
 def _need_str(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
@@ -54,6 +58,8 @@ def check_amount(name: str, value: object) -> int:
         raise TypeError(f"{name} must be an int in minor units, got {type(value).__name__}{hint}")
     if value <= 0:
         raise ValueError(f"{name} must be a positive int in minor units, got {value}")
+    if value >= MAX_AMOUNT_MINOR:
+        raise ValueError(f"{name} is implausibly large (>= 10^15 minor units)")
     if value % 100:
         raise ValueError(
             f"{name} must be a multiple of 100 minor units (whole rupees), got {value}"
