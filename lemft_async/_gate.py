@@ -3,19 +3,23 @@
 LEMFT lets one request per URL run at a time and answers the others with 10004. Rather
 than provoking 10004 and backing off, the SDK queues its own calls: a FIFO lock per
 ``GateKey`` (base URL, customer, app, path) is held around each attempt. The default
-``LocalGate`` is per process and shared by every client with the same credentials;
-``lemft_async.gates.RedisGate`` extends the same guarantee across processes and hosts.
+``LocalGate`` is per process and shared by every client with the same credentials, in
+every thread and event loop of the process; ``lemft_async.gates.RedisGate`` extends the
+same guarantee across processes and hosts.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 import anyio
-from anyio.lowlevel import RunVar
+import anyio.to_thread
+from anyio.lowlevel import RunVar, checkpoint_if_cancelled
 
 __all__ = ["Gate", "GateKey", "LocalGate", "NullGate", "default_gate"]
 
@@ -48,8 +52,69 @@ class Gate(Protocol):
 _LOCKS: RunVar[dict[GateKey, anyio.Lock]] = RunVar("lemft_async_gate_locks")
 
 
+# One thread lock per key for the whole process: two threads each running their own event
+# loop (a Django worker, a notebook and a script) must not both have a request in flight.
+_THREAD_LOCKS: dict[GateKey, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+_POLL = 0.05  # seconds a worker thread waits for the thread lock before re-checking
+
+
+def _thread_lock(key: GateKey) -> threading.Lock:
+    lock = _THREAD_LOCKS.get(key)
+    if lock is None:
+        with _THREAD_LOCKS_GUARD:
+            lock = _THREAD_LOCKS.setdefault(key, threading.Lock())
+    return lock
+
+
+async def _acquire_across_threads(lock: threading.Lock) -> None:
+    """Take ``lock`` without blocking the event loop; cancellable, and never leaks it."""
+    while True:
+        # Shielded: a worker thread that got the lock must hand it back to us, even if
+        # this task is cancelled meanwhile (we then release it below).
+        with anyio.CancelScope(shield=True):
+            got = await anyio.to_thread.run_sync(lock.acquire, True, _POLL)
+        try:
+            await checkpoint_if_cancelled()
+        except BaseException:
+            if got:
+                lock.release()
+            raise
+        if got:
+            return
+
+
+class _Hold:
+    """Held = first in this loop's FIFO queue for the key, and the process-wide owner."""
+
+    __slots__ = ("_lock", "_thread_lock")
+
+    def __init__(self, lock: anyio.Lock, thread_lock: threading.Lock) -> None:
+        self._lock = lock
+        self._thread_lock = thread_lock
+
+    async def __aenter__(self) -> None:
+        await self._lock.acquire()
+        try:
+            if not self._thread_lock.acquire(blocking=False):
+                await _acquire_across_threads(self._thread_lock)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._thread_lock.release()
+        self._lock.release()
+
+
 class LocalGate:
-    """FIFO lock per key within this process (and event loop). Callers are served in order."""
+    """FIFO lock per key within this process: callers of one event loop are served in
+    order; across threads (each with its own loop) one holder at a time."""
 
     __slots__ = ()
 
@@ -65,7 +130,7 @@ class LocalGate:
         return lock
 
     def hold(self, key: GateKey) -> AbstractAsyncContextManager[object]:
-        return self._lock(key)
+        return _Hold(self._lock(key), _thread_lock(key))
 
     def waiting(self, key: GateKey) -> int:
         """How many callers are queued behind the holder of ``key`` (for metrics/tests)."""

@@ -83,6 +83,9 @@ class Transport(BaseTransport):
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r}, credentials={self.credentials!r})"
 
+    def secrets(self) -> tuple[str, ...]:
+        return (self.credentials.key, self.credentials.api_key)
+
     def gate_key(self, path: str) -> GateKey:
         return GateKey(self.base_url, self.credentials.customer_id, self.credentials.app_id, path)
 
@@ -116,7 +119,7 @@ class Transport(BaseTransport):
                 message = payload.get("message")
                 raise error_for_code(
                     code,
-                    message if isinstance(message, str) else "",
+                    self.server_text(message),
                     traceid=call.traceid,
                     path=call.path,
                     status_code=response.status_code,

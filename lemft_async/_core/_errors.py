@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from ._redact import mask_text
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -56,7 +58,9 @@ class APIError(LemftError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        head = f"[{self.code}] {self.message}" if self.code is not None else self.message
+        # A server message may echo what was sent: card numbers are masked by value.
+        message = mask_text(self.message)
+        head = f"[{self.code}] {message}" if self.code is not None else message
         where = []
         if self.path:
             where.append(f"path={self.path}")
@@ -109,7 +113,8 @@ class APIConnectionError(LemftError):
         self.path = path
         self.traceid = traceid
         suffix = ", ".join(f"{k}={v}" for k, v in (("path", path), ("traceid", traceid)) if v)
-        super().__init__(f"{message} ({suffix})" if suffix else message)
+        text = mask_text(message)
+        super().__init__(f"{text} ({suffix})" if suffix else text)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (

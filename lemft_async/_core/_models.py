@@ -22,7 +22,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from ._logging import PAN_FIELDS, mask_value
+from ._redact import is_pan_key, mask_value
 
 __all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value", "lenient_time"]
 
@@ -147,11 +147,11 @@ class LemftModel(BaseModel):
     _masked_fields: ClassVar[frozenset[str]] = frozenset({"card_no", "cvv", "pin"})
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
-        # By name (also for unknown extra fields and inside nested dicts and lists): card
-        # numbers show first 6 / last 4; CVV, PIN and secrets are hidden.
+        # By name and by value (also for unknown extra fields and inside nested dicts and
+        # lists): card numbers show first 6 / last 4; CVV, PIN, expiry and secrets are hidden.
         for name, value in super().__repr_args__():
             key = (name or "").lower()
-            if value and key in self._masked_fields and key not in PAN_FIELDS:
+            if value and key in self._masked_fields and not is_pan_key(key):
                 yield name, "***"
             else:
                 yield name, mask_value(key, value)

@@ -37,6 +37,7 @@ from ._errors import APIError, APIResponseValidationError, LemftError, OutcomeUn
 from ._exchange import DEFAULT_MAX_RESPONSE_BYTES, exchange
 from ._http_errors import as_sdk_error
 from ._logging import logger
+from ._redact import scrub
 from ._retry import Disposition, RetryPolicy, classify_http
 
 __all__ = ["BaseTransport", "Call", "Recovery", "Sleep", "TransportOptions", "fields_of"]
@@ -156,6 +157,15 @@ class BaseTransport:
         self._sleep = value
 
     # -- the steps an API overrides ----------------------------------------------------------
+
+    def secrets(self) -> tuple[str, ...]:
+        """Credentials a server message might echo; ``server_text`` hides them."""
+        return ()
+
+    def server_text(self, value: object) -> str:
+        """A server's free-text message as it may appear in an error: credentials it echoes
+        and card numbers masked; anything but text is dropped."""
+        return scrub(value, self.secrets()) if isinstance(value, str) else ""
 
     async def prepare(self, call: Call[Any]) -> None:
         """Before each attempt, outside the error handling (a failure here is final)."""

@@ -110,6 +110,7 @@ class AsyncKeySecure(BaseClient):
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
         )
+        self._transport.extra_secrets = (self._api_secret,)
         self._transport.tokens = TokenManager(
             self._fetch_token_data, clock=clock_obj, margin=token_refresh_margin
         )

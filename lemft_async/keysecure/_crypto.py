@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from .._core._codec import loads
 from .._core._errors import APIResponseValidationError
-from .._core._logging import mask_card_no
+from .._core._redact import mask_card_no
 from ._models import CardPrivateInfo
 
 __all__ = ["Decryptor", "EncryptedCardData", "Encryptor", "parse_private_info"]

@@ -84,9 +84,15 @@ class Transport(BaseTransport):
         self.timezone = timezone
         self.language = language
         self.tokens: TokenManager | None = None
+        self.extra_secrets: tuple[str, ...] = ()
+        """The api_secret (never sent) also kept out of error texts."""
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r}, api_key=***)"
+
+    def secrets(self) -> tuple[str, ...]:
+        token = self.tokens.current if self.tokens is not None else None
+        return (self.api_key, *self.extra_secrets, *((token.value,) if token else ()))
 
     def headers(self, token: Token | None) -> dict[str, str]:
         headers = {
@@ -126,7 +132,7 @@ class Transport(BaseTransport):
                 message = payload.get("msg", payload.get("message"))
                 raise error_for_code(
                     code,
-                    message if isinstance(message, str) else "",
+                    self.server_text(message),
                     path=call.endpoint.path,
                     status_code=response.status_code,
                     traceid=call.traceid,

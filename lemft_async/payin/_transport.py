@@ -88,6 +88,9 @@ class PayinTransport(BaseTransport):
     def classify(self, error: BaseException) -> Disposition:
         return classify(error)
 
+    def secrets(self) -> tuple[str, ...]:
+        return (self.secret,)
+
     async def send(self, call: Call[Any]) -> httpx.Response:
         return await self.request(call, "POST", data=call.content, headers=self._headers)
 
@@ -103,10 +106,10 @@ class PayinTransport(BaseTransport):
                 return payload
             ret_msg, err_code, err_des = (payload.get(k) for k in ("retMsg", "errCode", "errDes"))
             raise PayinError(
-                ret_msg if isinstance(ret_msg, str) else "",
+                self.server_text(ret_msg),
                 ret_code=str(ret_code),
                 err_code=None if err_code is None else str(err_code),
-                err_des=err_des if isinstance(err_des, str) else None,
+                err_des=self.server_text(err_des) if isinstance(err_des, str) else None,
                 path=path,
                 status_code=status,
             )

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from .._core._logging import mask_deep
+from .._core._redact import mask_deep
 from ..types import Card, CardTrade, Order, Payee, Payment, WalletTransaction
 
 __all__ = [
