@@ -73,9 +73,16 @@ def parse_notification(
         )
     # Empty values were not signed; they carry no information either.
     fields = {k: v for k, v in params.items() if k != SIGN and v is not None and v != ""}
-    if mch_id is not None and "mchId" in fields and fields["mchId"] != mch_id:
-        raise WebhookVerificationError("notification is for another merchant (mchId differs)")
-    model = _MODELS[kind or _kind_of(fields)]
+    resolved = kind or _kind_of(fields)
+    if mch_id is not None:
+        if "mchId" in fields and fields["mchId"] != mch_id:
+            raise WebhookVerificationError("notification is for another merchant (mchId differs)")
+        # Pay-in callbacks carry mchId (documented): its absence cannot skip the check.
+        # Payout callbacks are reported to carry none (LemonPay integrator), so there it is
+        # checked when present.
+        if "mchId" not in fields and resolved == "payin":
+            raise WebhookVerificationError("pay-in notification carries no mchId")
+    model = _MODELS[resolved]
     try:
         return model.model_validate(fields)
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
@@ -81,10 +82,65 @@ def render_value(value: object, *, name: str = "value", nested: NestedRendering 
     raise TypeError(f"{name} has a type that cannot be signed: {type(value).__name__}")
 
 
+# Field names of the gateway (requests, answers, callbacks) plus the secret's own ``key``:
+# a value holding ``&<one of these>=`` could stand for that parameter in the signed string.
+KNOWN_FIELDS = frozenset(
+    {
+        "key",
+        "sign",
+        "mchId",
+        "mchOrderNo",
+        "payOrderId",
+        "agentpayOrderId",
+        "amount",
+        "currency",
+        "notifyUrl",
+        "returnUrl",
+        "status",
+        "paySuccTime",
+        "channelPayNo",
+        "backType",
+        "channelCode",
+        "errorMessage",
+        "accountNo",
+        "accountName",
+        "accountBankCode",
+        "phoneNumber",
+        "payerEmail",
+        "remark",
+        "extra",
+        "retCode",
+        "retMsg",
+        "errCode",
+        "errDes",
+        "payParams",
+        "executeNotify",
+    }
+)
+_FOLDED = re.compile(r"&([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def folded_parameter(params: Mapping[str, object], texts: Mapping[str, str]) -> str | None:
+    """The name of a parameter some value could impersonate in ``k=v&k=v`` (``None``: none).
+
+    ``currency="INR&mchId=M100"`` signs exactly like ``currency="INR"`` plus
+    ``mchId="M100"``: the signature would then vouch for a merchant id that was never a
+    field. A value holding ``&<name>=`` for a known gateway field, any other parameter
+    present, or ``key`` is therefore refused.
+    """
+    names = KNOWN_FIELDS | {k for k in params if isinstance(k, str)}
+    for text in texts.values():
+        for match in _FOLDED.finditer(text):
+            if match.group(1) in names:
+                return match.group(1)
+    return None
+
+
 def canonical_string(params: Mapping[str, object], *, nested: NestedRendering = "json") -> str:
     """``k1=v1&k2=v2...`` over the non-empty params except ``sign``, sorted by name.
 
     This is the string that gets ``&key=<secret>`` appended; it holds no secret itself.
+    Raises ``ValueError`` for a value that could impersonate another parameter there.
     """
     parts: list[tuple[str, str]] = []
     for key, value in params.items():
@@ -95,6 +151,12 @@ def canonical_string(params: Mapping[str, object], *, nested: NestedRendering = 
         text = render_value(value, name=key, nested=nested)
         if text != "":
             parts.append((key, text))
+    folded = folded_parameter(params, dict(parts))
+    if folded is not None:
+        raise ValueError(
+            f"a parameter value contains '&{folded}=': it would sign like a separate "
+            f"'{folded}' field (ambiguous), so it is refused"
+        )
     # Code-point order: the documented ASCII sort (XxPay's server sorts case-insensitively,
     # which gives the same order for every field name this API uses).
     parts.sort(key=lambda kv: kv[0])

@@ -49,6 +49,12 @@ def test_minor_to_rupees_refuses_non_int(value: object) -> None:
         minor_to_rupees(value)  # type: ignore[arg-type]
 
 
-@given(st.integers(min_value=-(10**15), max_value=10**15))
+@given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))
 def test_round_trip(minor: int) -> None:
     assert rupees_to_minor(minor_to_rupees(minor)) == minor
+
+
+@pytest.mark.parametrize("rupees", [Decimal(10**13), Decimal("-1E+13"), Decimal("1E+999990")])
+def test_implausibly_large_rupees_are_refused(rupees: Decimal) -> None:
+    with pytest.raises(ValueError, match="implausibly large"):
+        rupees_to_minor(rupees)
