@@ -65,6 +65,7 @@ class AsyncLemft(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         gate: Gate | None = None,
         path_overrides: Mapping[str, str] | None = None,
+        method_overrides: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
         signature_encoding: SignatureEncoding = "hex",
         allow_insecure: bool = False,
@@ -93,7 +94,7 @@ class AsyncLemft(BaseClient):
         ):
             raise ValueError(f"max_page_size must be an int >= 1, got {max_page_size!r}")
         self._max_page_size = max_page_size
-        self._endpoints = resolve_paths(path_overrides)
+        self._endpoints = resolve_paths(path_overrides, method_overrides)
         http = self._open_http(http_client)
         self._transport = Transport(
             http=http,

@@ -166,6 +166,12 @@ _ALL = (
 ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType({e.name: e for e in _ALL})
 
 
-def resolve_paths(overrides: Mapping[str, str] | None) -> dict[str, Endpoint]:
-    """The catalogue with ``path_overrides`` applied (unknown names and bad paths refused)."""
-    return _resolve_paths(ENDPOINTS, overrides, example="/v1/openApi/...")
+def resolve_paths(
+    overrides: Mapping[str, str] | None, method_overrides: Mapping[str, str] | None = None
+) -> dict[str, Endpoint]:
+    """The catalogue with ``path_overrides`` and ``method_overrides`` applied (unknown
+    names, bad paths and methods other than GET/POST refused). Every method is POST, as the
+    two documented operations are: *inferred* for the other 37."""
+    return _resolve_paths(
+        ENDPOINTS, overrides, example="/v1/openApi/...", method_overrides=method_overrides
+    )

@@ -107,7 +107,9 @@ class Transport(BaseTransport):
                 ),
                 "traceid": call.traceid,
             }
-            return await self.request(call, "POST", content=call.content, headers=headers)
+            return await self.request(
+                call, call.endpoint.method, content=call.content, headers=headers
+            )
 
     def decode(self, response: httpx.Response, call: Call[Any]) -> Any:
         payload = load_payload(response)

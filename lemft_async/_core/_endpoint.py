@@ -88,9 +88,13 @@ def check_request_path(path: object) -> str:
 
 
 def resolve_paths(
-    table: Mapping[str, E], overrides: Mapping[str, str] | None, *, example: str
+    table: Mapping[str, E],
+    overrides: Mapping[str, str] | None,
+    *,
+    example: str,
+    method_overrides: Mapping[str, str] | None = None,
 ) -> dict[str, E]:
-    """``table`` with ``path_overrides`` applied.
+    """``table`` with ``path_overrides`` (and ``method_overrides``) applied.
 
     Unknown operation names, anything but an absolute path (no query, no fragment, no
     ``..``), and a template with other placeholders than the original are refused;
@@ -117,6 +121,21 @@ def resolve_paths(
                 f"{sorted(resolved[name].path_params)}, got {sorted(new.path_params)}"
             )
         resolved[name] = new
+    if method_overrides is not None and not isinstance(method_overrides, Mapping):
+        raise TypeError(
+            f"method_overrides must be a mapping, got {type(method_overrides).__name__}"
+        )
+    for name, method in (method_overrides or {}).items():
+        if name not in resolved:
+            raise ValueError(f"method_overrides: unknown operation {name!r}")
+        checked: Method
+        if method == "GET":
+            checked = "GET"
+        elif method == "POST":
+            checked = "POST"
+        else:
+            raise ValueError(f"method_overrides[{name!r}] must be 'GET' or 'POST', got {method!r}")
+        resolved[name] = dataclasses.replace(resolved[name], method=checked)
     return resolved
 
 

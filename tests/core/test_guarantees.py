@@ -200,3 +200,29 @@ def test_path_overrides_are_checked_the_same_way_by_all_three(
 ) -> None:
     with pytest.raises(ValueError, match="path_overrides"):
         make({operation: bad})
+
+
+def test_lemft_methods_are_post_by_default_and_overridable() -> None:
+    client = PEERS[0].make(method_overrides={"cards.freeze": "GET"})
+    assert client.endpoints["cards.freeze"].method == "GET"
+    assert {e.method for n, e in client.endpoints.items() if n != "cards.freeze"} == {"POST"}
+
+
+async def test_a_method_override_is_what_goes_on_the_wire() -> None:
+    with respx.mock(base_url=PEERS[0].base, assert_all_called=False) as router:
+        route = router.get("/v1/openApi/card/order/getOrder").mock(
+            return_value=lemft_envelope({"order_info": {"order_id": "o1"}})
+        )
+        async with PEERS[0].make(method_overrides={"orders.retrieve": "GET"}) as client:
+            await client.orders.retrieve("o1")
+    assert route.call_count == 1
+    assert route.calls.last.request.content.startswith(b'{"customer_id"')  # still signed JSON
+
+
+@pytest.mark.parametrize(
+    ("overrides", "match"),
+    [({"cards.freeze": "PUT"}, "GET' or 'POST"), ({"nope": "GET"}, "unknown operation")],
+)
+def test_bad_method_overrides_are_refused(overrides: dict[str, str], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        PEERS[0].make(method_overrides=overrides)
