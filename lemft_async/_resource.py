@@ -1,11 +1,20 @@
-"""Base class of the resource namespaces. Resources build params; the client sends them."""
+"""Base class of the resource namespaces. Resources build params; the client sends them.
+
+Each namespace declares, once, the parameter spec of each of its operations (``_specs``:
+wire name -> check); its methods keep explicit typed signatures and hand their arguments
+(``locals()``) to one shared path (``_get``, ``_list``, ``_items``, ``_send``) that checks
+them in spec order, drops unset ones, merges ``extra_body`` and calls the client. The
+spec and the signature are compared when the class is defined, so they cannot drift.
+"""
 
 from __future__ import annotations
 
+import inspect
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel
 
@@ -24,8 +33,22 @@ if TYPE_CHECKING:
     from ._client import AsyncLemft
 
 __all__ = [
+    "AS_IS",
     "DEFAULT_MAX_PAGE_SIZE",
+    "ID",
+    "MONEY",
+    "OPT_ID",
+    "OPT_INT",
+    "OPT_TEXT",
+    "OPT_TIME",
+    "OUT_ORDER_ID",
+    "REMARK",
+    "TEXT",
+    "TIME_RANGE",
     "AsyncAPIResource",
+    "Changes",
+    "Param",
+    "Spec",
     "build_params",
     "check_id",
     "check_int",
@@ -34,8 +57,10 @@ __all__ = [
     "check_text",
     "check_time",
     "new_out_order_id",
+    "opt",
     "optional",
     "out_order_id_param",
+    "req",
     "unwrap",
 ]
 
@@ -108,21 +133,177 @@ def lemft_params(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     return build_params(params, extra_body, hints=_OUT_ORDER_ID_HINT)
 
 
+# -- parameter specs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """How one wire parameter is checked: ``check(name, value, **options)``.
+
+    ``check=None`` sends the value as given. An optional param (``always=False``) that is
+    ``None`` is not checked and not sent; ``always=True`` runs the check on ``None`` too
+    (a required argument's check refuses it; ``OUT_ORDER_ID`` generates one).
+    """
+
+    check: Callable[..., Any] | None = None
+    always: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def apply(self, name: str, value: object) -> Any:
+        if self.check is None or (value is None and not self.always):
+            return value
+        return self.check(name, value, **self.options)
+
+
+def req(check: Callable[..., Any], **options: Any) -> Param:
+    """A required parameter: ``check`` always runs (and refuses ``None``)."""
+    return Param(check, True, options)
+
+
+def opt(check: Callable[..., Any] | None = None, **options: Any) -> Param:
+    """An optional parameter: checked only when given; ``None`` is not sent."""
+    return Param(check, False, options)
+
+
+def _out_order_id(name: str, value: object) -> str:
+    return out_order_id_param(value)
+
+
+ID = req(check_id)
+TEXT = req(check_text)
+MONEY = req(check_money)
+AS_IS = opt()
+OPT_ID = opt(check_id)
+OPT_INT = opt(check_int)
+OPT_TEXT = opt(check_text)
+OPT_TIME = opt(check_time)
+REMARK = opt(check_text, max_length=255)
+OUT_ORDER_ID = Param(_out_order_id, always=True)
+"""The merchant order id of a money-moving write: the given one (checked) or a fresh one."""
+TIME_RANGE: Mapping[str, Param] = {"start_time": OPT_TIME, "end_time": OPT_TIME}
+"""The time filters of the ledgers and lists that take them: ``Spec(..., **TIME_RANGE)``."""
+
+
+class Spec:
+    """The parameters of one operation, in the order they are checked and sent."""
+
+    def __init__(self, **params: Param) -> None:
+        self.params: dict[str, Param] = params
+
+    def build(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """Checked params from a method's arguments (unset ones stay ``None``: not sent)."""
+        return {name: param.apply(name, arguments[name]) for name, param in self.params.items()}
+
+
+class Changes(Spec):
+    """An edit: besides its ``always`` params (the identifier), at least one field (or
+    ``extra_body``) must be given."""
+
+
+# Arguments every method takes besides its spec's params: paging and per-call options.
+_PAGING = ("page_no", "page_size")
+_CALL_OPTIONS = ("extra_body",)
+_NOT_PARAMS = frozenset({"self", *_PAGING, *_CALL_OPTIONS})
+
+
 class AsyncAPIResource:
     """A namespace such as ``client.wallets``; knows operation names, never HTTP.
 
     Each method checks its arguments, builds the operation's params and hands them to the
     client with how to parse the answer; the transport parses inside the attempt, so a
     write whose accepted answer does not fit is an unknown outcome (one rule, in core).
+
+    A subclass declares ``_specs`` (method name -> ``Spec``); a method passes ``locals()``
+    to ``_get``/``_list``/``_items``/``_send``, which take the spec's params, the paging
+    arguments and the per-call options (``_call_options``: the one place they are read).
     """
 
     _namespace: str = ""
+    _specs: ClassVar[Mapping[str, Spec]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for method, spec in cls._specs.items():
+            signature = inspect.signature(getattr(cls, method))
+            names = set(signature.parameters) - _NOT_PARAMS
+            if names != set(spec.params):
+                raise TypeError(
+                    f"{cls.__name__}.{method}: the signature's parameters {sorted(names)} "
+                    f"differ from its spec's {sorted(spec.params)}"
+                )
 
     def __init__(self, client: AsyncLemft) -> None:
         self._client = client
 
     def _operation(self, method: str) -> str:
         return f"{self._namespace}.{method}"
+
+    # -- the declarative path: a method's arguments in, checked params out ------------------
+
+    def _params(self, method: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """The checked params of ``method`` (raised before any request)."""
+        spec = self._specs[method]
+        params = spec.build(arguments)
+        if isinstance(spec, Changes):
+            fields = [name for name, param in spec.params.items() if not param.always]
+            if all(params[name] is None for name in fields) and not arguments["extra_body"]:
+                raise ValueError(f"{self._operation(method)} needs at least one field to change")
+        return params
+
+    @staticmethod
+    def _call_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """The per-call options among a method's arguments (keyword args of ``_call`` & co)."""
+        return {name: arguments[name] for name in _CALL_OPTIONS}
+
+    async def _get(
+        self,
+        method: str,
+        cast_to: type[M],
+        arguments: Mapping[str, Any],
+        *,
+        wrapper: str | None = None,
+        echo: str | None = None,
+    ) -> M:
+        """One entity: ``return await self._get("retrieve", Bin, locals(), wrapper=...)``.
+
+        ``echo`` names a param copied onto the result when the answer leaves it empty
+        (a generated ``out_order_id``, the ``card_id`` a status change was for).
+        """
+        params = self._params(method, arguments)
+        result = await self._call(
+            method, params, cast_to, wrapper=wrapper, **self._call_options(arguments)
+        )
+        if echo is not None and not getattr(result, echo, None):
+            setattr(result, echo, params[echo])
+        return result
+
+    def _list(
+        self, method: str, item_type: type[M], arguments: Mapping[str, Any]
+    ) -> AsyncPaginator[M]:
+        """A paginated list: ``return self._list("list", Bin, locals())``."""
+        params = self._params(method, arguments)
+        return self._paginate(
+            method,
+            params,
+            item_type,
+            page_no=arguments["page_no"],
+            page_size=arguments["page_size"],
+            **self._call_options(arguments),
+        )
+
+    async def _items(
+        self, method: str, item_type: type[M], arguments: Mapping[str, Any]
+    ) -> list[M]:
+        """An unpaginated reference list: ``return await self._items(...)``."""
+        params = self._params(method, arguments)
+        return await self._call_items(method, params, item_type, **self._call_options(arguments))
+
+    async def _send(self, method: str, arguments: Mapping[str, Any]) -> Any:
+        """An operation whose answer is not decoded (e.g. a delete)."""
+        params = self._params(method, arguments)
+        return await self._call_raw(method, params, **self._call_options(arguments))
+
+    # -- the calls -------------------------------------------------------------------------
 
     async def _call(
         self,

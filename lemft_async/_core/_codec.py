@@ -7,13 +7,16 @@ float; ``keep_numbers=True`` keeps each number as its exact text instead (KeySec
 numbers as they were written).
 
 Numbers are bounded: a 10-byte literal such as ``1e99999999`` would otherwise make a later
-``int()`` run for minutes. A number token longer than ``MAX_NUMBER_CHARS`` or with an
-exponent beyond ``MAX_EXPONENT`` is a ``ValueError`` (an unreadable answer).
+``int()`` run for minutes. A number with a fraction or exponent longer than
+``MAX_NUMBER_CHARS`` characters or with an exponent beyond ``MAX_EXPONENT`` is a
+``ValueError`` (an unreadable answer); integers are bounded by the interpreter's own limit
+on integer digits (4300 by default; where it is switched off, by ``MAX_NUMBER_CHARS`` too).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,7 +24,7 @@ from typing import Any
 __all__ = ["MAX_EXPONENT", "MAX_NUMBER_CHARS", "JsonNumber", "dumps", "encode", "loads"]
 
 MAX_NUMBER_CHARS = 100
-"""Longest number token accepted in an answer (money and ids need far fewer)."""
+"""Longest number token with a fraction or exponent accepted (money needs far fewer)."""
 MAX_EXPONENT = 100
 """Largest ``|exponent|`` accepted in an answer's number."""
 
@@ -166,8 +169,11 @@ def _number(text: str) -> JsonNumber:
     return JsonNumber(_checked(text))
 
 
+# Integers: the C scanner's own int() is several times faster than a Python hook, and
+# CPython >= 3.10.7 refuses integer text over sys.get_int_max_str_digits() (4300) digits.
+_INT: Callable[[str], int] = int if getattr(sys, "get_int_max_str_digits", lambda: 0)() else _int
 # Built once: json.loads(..., parse_float=...) would build a new decoder on every call.
-_DECODER = json.JSONDecoder(parse_float=_decimal, parse_int=_int, parse_constant=_no_constant)
+_DECODER = json.JSONDecoder(parse_float=_decimal, parse_int=_INT, parse_constant=_no_constant)
 _EXACT_DECODER = json.JSONDecoder(
     parse_float=_number, parse_int=_number, parse_constant=_no_constant
 )

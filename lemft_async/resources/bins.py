@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int, optional
+from .._resource import AS_IS, ID, OPT_INT, AsyncAPIResource, Spec
 from ..types.bins import Bin, BinFees, BinLimits
 
 __all__ = ["AsyncBins"]
@@ -14,6 +14,12 @@ __all__ = ["AsyncBins"]
 
 class AsyncBins(AsyncAPIResource):
     _namespace = "bins"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "list": Spec(currency=AS_IS, card_type=OPT_INT),
+        "retrieve": Spec(bin_id=ID),
+        "fees": Spec(bin_id=ID),
+        "limits": Spec(bin_id=ID),
+    }
 
     def list(
         self,
@@ -25,42 +31,18 @@ class AsyncBins(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[Bin]:
         """List card BINs (inferred: ``card/bin/binList``)."""
-        params = {
-            "currency": currency,
-            "card_type": optional(check_int, "card_type", card_type),
-        }
-        return self._paginate(
-            "list", params, Bin, page_no=page_no, page_size=page_size, extra_body=extra_body
-        )
+        return self._list("list", Bin, locals())
 
     async def retrieve(self, bin_id: str, *, extra_body: Mapping[str, Any] | None = None) -> Bin:
         """Get one BIN (inferred: ``card/bin/getBin``)."""
-        return await self._call(
-            "retrieve",
-            {"bin_id": check_id("bin_id", bin_id)},
-            Bin,
-            extra_body=extra_body,
-            wrapper="bin_info",
-        )
+        return await self._get("retrieve", Bin, locals(), wrapper="bin_info")
 
     async def fees(self, bin_id: str, *, extra_body: Mapping[str, Any] | None = None) -> BinFees:
         """Fees for cards of a BIN (inferred: ``card/bin/getBinFee``)."""
-        return await self._call(
-            "fees",
-            {"bin_id": check_id("bin_id", bin_id)},
-            BinFees,
-            extra_body=extra_body,
-            wrapper="fee_info",
-        )
+        return await self._get("fees", BinFees, locals(), wrapper="fee_info")
 
     async def limits(
         self, bin_id: str, *, extra_body: Mapping[str, Any] | None = None
     ) -> BinLimits:
         """Amount limits for cards of a BIN (inferred: ``card/bin/getBinLimit``)."""
-        return await self._call(
-            "limits",
-            {"bin_id": check_id("bin_id", bin_id)},
-            BinLimits,
-            extra_body=extra_body,
-            wrapper="limit_info",
-        )
+        return await self._get("limits", BinLimits, locals(), wrapper="limit_info")

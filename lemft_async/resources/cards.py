@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int, check_text, check_time, optional
+from .._resource import ID, OPT_ID, OPT_INT, REMARK, TIME_RANGE, AsyncAPIResource, Spec
 from ..types.cards import Card, CardTrade, MerchantScore
 
 __all__ = ["AsyncCards"]
 
+_STATUS_CHANGE = Spec(card_id=ID, remark=REMARK)
+
 
 class AsyncCards(AsyncAPIResource):
     _namespace = "cards"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "list": Spec(card_id=OPT_ID, bin_id=OPT_ID, holder_id=OPT_ID, status=OPT_INT),
+        "retrieve": Spec(card_id=ID),
+        "activate": _STATUS_CHANGE,
+        "freeze": _STATUS_CHANGE,
+        "unfreeze": _STATUS_CHANGE,
+        "cancel": _STATUS_CHANGE,
+        "list_trades": Spec(card_id=OPT_ID, trade_type=OPT_INT, **TIME_RANGE),
+        "merchant_score": Spec(**TIME_RANGE),
+    }
 
     def list(
         self,
@@ -28,40 +40,17 @@ class AsyncCards(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[Card]:
         """List cards (inferred: ``card/card/cardList``)."""
-        params = {
-            "card_id": optional(check_id, "card_id", card_id),
-            "bin_id": optional(check_id, "bin_id", bin_id),
-            "holder_id": optional(check_id, "holder_id", holder_id),
-            "status": optional(check_int, "status", status),
-        }
-        return self._paginate(
-            "list", params, Card, page_no=page_no, page_size=page_size, extra_body=extra_body
-        )
+        return self._list("list", Card, locals())
 
     async def retrieve(self, card_id: str, *, extra_body: Mapping[str, Any] | None = None) -> Card:
         """Get a card, including its number, CVV and expiry (inferred: ``card/card/getCard``).
 
         The result holds cardholder data: its ``repr`` masks it, your logs must too.
         """
-        return await self._call(
-            "retrieve",
-            {"card_id": check_id("card_id", card_id)},
-            Card,
-            extra_body=extra_body,
-            wrapper="card_info",
-        )
+        return await self._get("retrieve", Card, locals(), wrapper="card_info")
 
-    async def _status_change(
-        self, method: str, card_id: str, remark: str | None, extra_body: Mapping[str, Any] | None
-    ) -> Card:
-        params = {
-            "card_id": check_id("card_id", card_id),
-            "remark": optional(check_text, "remark", remark, max_length=255),
-        }
-        card = await self._call(method, params, Card, extra_body=extra_body, wrapper="card_info")
-        if card.card_id is None:
-            card.card_id = params["card_id"]
-        return card
+    async def _status_change(self, method: str, arguments: Mapping[str, Any]) -> Card:
+        return await self._get(method, Card, arguments, wrapper="card_info", echo="card_id")
 
     async def activate(
         self,
@@ -72,7 +61,7 @@ class AsyncCards(AsyncAPIResource):
     ) -> Card:
         """Activate a card (inferred: ``card/card/activate``). A write: never re-sent on an
         unknown outcome."""
-        return await self._status_change("activate", card_id, remark, extra_body)
+        return await self._status_change("activate", locals())
 
     async def freeze(
         self,
@@ -82,7 +71,7 @@ class AsyncCards(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> Card:
         """Freeze a card (inferred: ``card/card/freeze``)."""
-        return await self._status_change("freeze", card_id, remark, extra_body)
+        return await self._status_change("freeze", locals())
 
     async def unfreeze(
         self,
@@ -92,7 +81,7 @@ class AsyncCards(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> Card:
         """Unfreeze a card (inferred: ``card/card/unfreeze``)."""
-        return await self._status_change("unfreeze", card_id, remark, extra_body)
+        return await self._status_change("unfreeze", locals())
 
     async def cancel(
         self,
@@ -106,7 +95,7 @@ class AsyncCards(AsyncAPIResource):
         Closure is asynchronous: the card goes to *closing*, then *closed* (a Card
         notification with ``card.status.closed`` tells you when).
         """
-        return await self._status_change("cancel", card_id, remark, extra_body)
+        return await self._status_change("cancel", locals())
 
     def list_trades(
         self,
@@ -120,20 +109,7 @@ class AsyncCards(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[CardTrade]:
         """List card transactions (inferred: ``card/card/tradeList``)."""
-        params = {
-            "card_id": optional(check_id, "card_id", card_id),
-            "trade_type": optional(check_int, "trade_type", trade_type),
-            "start_time": optional(check_time, "start_time", start_time),
-            "end_time": optional(check_time, "end_time", end_time),
-        }
-        return self._paginate(
-            "list_trades",
-            params,
-            CardTrade,
-            page_no=page_no,
-            page_size=page_size,
-            extra_body=extra_body,
-        )
+        return self._list("list_trades", CardTrade, locals())
 
     async def merchant_score(
         self,
@@ -146,10 +122,4 @@ class AsyncCards(AsyncAPIResource):
 
         Inferred path: ``card/card/merchantTradeScore``.
         """
-        params = {
-            "start_time": optional(check_time, "start_time", start_time),
-            "end_time": optional(check_time, "end_time", end_time),
-        }
-        return await self._call(
-            "merchant_score", params, MerchantScore, extra_body=extra_body, wrapper="score_info"
-        )
+        return await self._get("merchant_score", MerchantScore, locals(), wrapper="score_info")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_text, optional
+from .._resource import AS_IS, ID, OPT_ID, AsyncAPIResource, Changes, Spec, check_text, opt, req
 from ..types.holders import Holder
 
 __all__ = ["AsyncHolders"]
@@ -18,26 +18,39 @@ _CALLING_CODE = re.compile(r"^\+?[0-9]{1,4}$")  # E.164 country code, or +1684 s
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _holder_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate the optional profile fields shared by create and update."""
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        if value is None:
-            continue
-        text = check_text(name, value, max_length=255)
-        if name == "email" and not _EMAIL.match(text):
-            raise ValueError(f"email does not look like an email address: {text!r}")
-        pattern = _CALLING_CODE if name == "mobile_prefix" else _DIGITS
-        if name in ("mobile", "mobile_prefix") and not pattern.match(text.replace(" ", "")):
-            raise ValueError(f"{name} must be digits (optionally a leading '+'), got {text!r}")
-        if name == "birthday" and not _DATE.match(text):
-            raise ValueError(f"birthday must be 'YYYY-MM-DD', got {text!r}")
-        out[name] = text
-    return out
+def _check_profile(name: str, value: object) -> str:
+    """A profile field shared by create and update: text of at most 255 characters, and
+    the email, phone and birthday fields in their shapes."""
+    text = check_text(name, value, max_length=255)
+    if name == "email" and not _EMAIL.match(text):
+        raise ValueError(f"email does not look like an email address: {text!r}")
+    pattern = _CALLING_CODE if name == "mobile_prefix" else _DIGITS
+    if name in ("mobile", "mobile_prefix") and not pattern.match(text.replace(" ", "")):
+        raise ValueError(f"{name} must be digits (optionally a leading '+'), got {text!r}")
+    if name == "birthday" and not _DATE.match(text):
+        raise ValueError(f"birthday must be 'YYYY-MM-DD', got {text!r}")
+    return text
+
+
+_REQUIRED = req(_check_profile)
+_FIELD = opt(_check_profile)
+# The profile fields of create and update, in the order they are sent.
+_PROFILE = (
+    *("first_name", "last_name", "email", "mobile_prefix", "mobile"),
+    *("birthday", "country", "state", "city", "address", "post_code"),
+)
+_CREATE_REQUIRED = {"first_name", "last_name", "email", "mobile"}
 
 
 class AsyncHolders(AsyncAPIResource):
     _namespace = "holders"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "list": Spec(holder_id=OPT_ID, email=AS_IS),
+        "create": Spec(**{n: _REQUIRED if n in _CREATE_REQUIRED else _FIELD for n in _PROFILE}),
+        "update": Changes(holder_id=ID, **dict.fromkeys(_PROFILE, _FIELD)),
+        "retrieve": Spec(holder_id=ID),
+        "delete": Spec(holder_id=ID),
+    }
 
     def list(
         self,
@@ -49,13 +62,7 @@ class AsyncHolders(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[Holder]:
         """List cardholders (inferred: ``card/holder/holderList``)."""
-        params = {
-            "holder_id": optional(check_id, "holder_id", holder_id),
-            "email": email,
-        }
-        return self._paginate(
-            "list", params, Holder, page_no=page_no, page_size=page_size, extra_body=extra_body
-        )
+        return self._list("list", Holder, locals())
 
     async def create(
         self,
@@ -74,24 +81,7 @@ class AsyncHolders(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> Holder:
         """Create a cardholder (inferred: ``card/holder/createHolder``)."""
-        params = _holder_fields(
-            {
-                "first_name": check_text("first_name", first_name),
-                "last_name": check_text("last_name", last_name),
-                "email": check_text("email", email),
-                "mobile_prefix": mobile_prefix,
-                "mobile": check_text("mobile", mobile),
-                "birthday": birthday,
-                "country": country,
-                "state": state,
-                "city": city,
-                "address": address,
-                "post_code": post_code,
-            }
-        )
-        return await self._call(
-            "create", params, Holder, extra_body=extra_body, wrapper="holder_info"
-        )
+        return await self._get("create", Holder, locals(), wrapper="holder_info")
 
     async def update(
         self,
@@ -111,42 +101,14 @@ class AsyncHolders(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> Holder:
         """Edit a cardholder (inferred: ``card/holder/editHolder``); only given fields are sent."""
-        changes = _holder_fields(
-            {
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": email,
-                "mobile_prefix": mobile_prefix,
-                "mobile": mobile,
-                "birthday": birthday,
-                "country": country,
-                "state": state,
-                "city": city,
-                "address": address,
-                "post_code": post_code,
-            }
-        )
-        if not changes and not extra_body:
-            raise ValueError("holders.update needs at least one field to change")
-        params = {"holder_id": check_id("holder_id", holder_id), **changes}
-        return await self._call(
-            "update", params, Holder, extra_body=extra_body, wrapper="holder_info"
-        )
+        return await self._get("update", Holder, locals(), wrapper="holder_info")
 
     async def retrieve(
         self, holder_id: str, *, extra_body: Mapping[str, Any] | None = None
     ) -> Holder:
         """Get a cardholder (inferred: ``card/holder/getHolder``)."""
-        return await self._call(
-            "retrieve",
-            {"holder_id": check_id("holder_id", holder_id)},
-            Holder,
-            extra_body=extra_body,
-            wrapper="holder_info",
-        )
+        return await self._get("retrieve", Holder, locals(), wrapper="holder_info")
 
     async def delete(self, holder_id: str, *, extra_body: Mapping[str, Any] | None = None) -> None:
         """Delete a cardholder (inferred: ``card/holder/deleteHolder``)."""
-        await self._call_raw(
-            "delete", {"holder_id": check_id("holder_id", holder_id)}, extra_body=extra_body
-        )
+        await self._send("delete", locals())

@@ -5,19 +5,25 @@ from __future__ import annotations
 import builtins
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
 from .._resource import (
+    ID,
+    MONEY,
+    OPT_ID,
+    OPT_INT,
+    OPT_TEXT,
+    OUT_ORDER_ID,
+    TIME_RANGE,
     AsyncAPIResource,
-    check_id,
-    check_int,
+    Spec,
     check_money,
     check_text,
-    check_time,
     new_out_order_id,
-    optional,
+    opt,
     out_order_id_param,
+    req,
 )
 from ..types.orders import Order, OrderDetail
 from ._bulk import BulkOutcome, BulkProgress, run_bulk
@@ -27,6 +33,21 @@ __all__ = ["AsyncOrders", "new_out_order_id"]
 
 class AsyncOrders(AsyncAPIResource):
     _namespace = "orders"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "open_card": Spec(
+            bin_id=ID,
+            amount=req(check_money, allow_zero=True),
+            out_order_id=OUT_ORDER_ID,
+            holder_id=OPT_ID,
+            card_type=OPT_INT,
+            mark=opt(check_text, max_length=255),
+        ),
+        "recharge": Spec(card_id=ID, amount=MONEY, out_order_id=OUT_ORDER_ID),
+        "list": Spec(
+            out_order_id=OPT_TEXT, card_id=OPT_ID, order_type=OPT_INT, status=OPT_INT, **TIME_RANGE
+        ),
+        "retrieve": Spec(order_id=ID),
+    }
 
     async def open_card(
         self,
@@ -45,15 +66,9 @@ class AsyncOrders(AsyncAPIResource):
         when not given and is on the result. If the outcome is unknown (timeout, 10005, 5xx)
         this raises ``OutcomeUnknownError`` carrying it, and never re-sends.
         """
-        params = {
-            "bin_id": check_id("bin_id", bin_id),
-            "amount": check_money("amount", amount, allow_zero=True),
-            "out_order_id": out_order_id_param(out_order_id),
-            "holder_id": optional(check_id, "holder_id", holder_id),
-            "card_type": optional(check_int, "card_type", card_type),
-            "mark": optional(check_text, "mark", mark, max_length=255),
-        }
-        return await self._order("open_card", params, extra_body)
+        return await self._get(
+            "open_card", Order, locals(), wrapper="order_info", echo="out_order_id"
+        )
 
     async def recharge(
         self,
@@ -65,20 +80,9 @@ class AsyncOrders(AsyncAPIResource):
     ) -> Order:
         """Top up a card by ``amount`` (inferred: ``card/order/recharge``). Moves money; see
         ``open_card`` for ``out_order_id`` and unknown outcomes."""
-        params = {
-            "card_id": check_id("card_id", card_id),
-            "amount": check_money("amount", amount),
-            "out_order_id": out_order_id_param(out_order_id),
-        }
-        return await self._order("recharge", params, extra_body)
-
-    async def _order(
-        self, method: str, params: dict[str, Any], extra_body: Mapping[str, Any] | None
-    ) -> Order:
-        order = await self._call(method, params, Order, extra_body=extra_body, wrapper="order_info")
-        if not order.out_order_id:
-            order.out_order_id = params["out_order_id"]
-        return order
+        return await self._get(
+            "recharge", Order, locals(), wrapper="order_info", echo="out_order_id"
+        )
 
     def list(
         self,
@@ -95,28 +99,13 @@ class AsyncOrders(AsyncAPIResource):
     ) -> AsyncPaginator[Order]:
         """List card orders (inferred: ``card/order/orderList``). Filter by ``out_order_id``
         to reconcile after an ``OutcomeUnknownError``."""
-        params = {
-            "out_order_id": optional(check_text, "out_order_id", out_order_id),
-            "card_id": optional(check_id, "card_id", card_id),
-            "order_type": optional(check_int, "order_type", order_type),
-            "status": optional(check_int, "status", status),
-            "start_time": optional(check_time, "start_time", start_time),
-            "end_time": optional(check_time, "end_time", end_time),
-        }
-        return self._paginate(
-            "list", params, Order, page_no=page_no, page_size=page_size, extra_body=extra_body
-        )
+        return self._list("list", Order, locals())
 
     async def retrieve(
         self, order_id: str, *, extra_body: Mapping[str, Any] | None = None
     ) -> OrderDetail:
         """Get a card order with its bills (documented: ``card/order/getOrder``)."""
-        return await self._call(
-            "retrieve",
-            {"order_id": check_id("order_id", order_id)},
-            OrderDetail,
-            extra_body=extra_body,
-        )
+        return await self._get("retrieve", OrderDetail, locals())
 
     async def open_cards(
         self,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource
+from .._resource import AS_IS, AsyncAPIResource, Spec
 from ..types.pay_methods import PayMethod
 
 __all__ = ["AsyncPayMethods"]
@@ -14,6 +14,7 @@ __all__ = ["AsyncPayMethods"]
 
 class AsyncPayMethods(AsyncAPIResource):
     _namespace = "pay_methods"
+    _specs: ClassVar[Mapping[str, Spec]] = {"list": Spec(currency=AS_IS, country=AS_IS)}
 
     def list(
         self,
@@ -25,11 +26,4 @@ class AsyncPayMethods(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[PayMethod]:
         """List payment methods (付款方式; inferred: ``payMethod/payMethodList``)."""
-        return self._paginate(
-            "list",
-            {"currency": currency, "country": country},
-            PayMethod,
-            page_no=page_no,
-            page_size=page_size,
-            extra_body=extra_body,
-        )
+        return self._list("list", PayMethod, locals())

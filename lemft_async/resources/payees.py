@@ -4,39 +4,56 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
-from .._resource import AsyncAPIResource, check_id, check_int, check_text, optional
+from .._resource import AS_IS, ID, OPT_INT, OPT_TEXT, TEXT, AsyncAPIResource, Changes, Spec
 from ..types.payees import Payee
 from ..types.shared import ReferenceItem
 
 __all__ = ["AsyncPayees"]
 
-
-def _payee_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        if value is None:
-            continue
-        out[name] = check_int(name, value) if name == "payee_type" else check_text(name, value)
-    return out
+# Optional text fields of create and update, in the order they are sent.
+_DETAILS = dict.fromkeys(
+    ("bank_name", "bank_code", "address", "email", "fund_source", "payment_purpose", "remark"),
+    OPT_TEXT,
+)
 
 
 class AsyncPayees(AsyncAPIResource):
     _namespace = "payees"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "funding_sources": Spec(),
+        "payment_purposes": Spec(),
+        "create": Spec(
+            pay_method_id=ID,
+            payee_type=OPT_INT,
+            account_name=TEXT,
+            account_no=TEXT,
+            currency=TEXT,
+            country=TEXT,
+            **_DETAILS,
+        ),
+        "update": Changes(
+            payee_id=ID, account_name=OPT_TEXT, account_no=OPT_TEXT, payee_type=OPT_INT, **_DETAILS
+        ),
+        "apply": Spec(payee_id=ID),
+        "delete": Spec(payee_id=ID),
+        "list": Spec(status=OPT_INT, currency=AS_IS),
+        "retrieve": Spec(payee_id=ID),
+    }
 
     async def funding_sources(
         self, *, extra_body: Mapping[str, Any] | None = None
     ) -> builtins.list[ReferenceItem]:
         """Operating-fund sources to choose ``fund_source`` from (inferred)."""
-        return await self._call_items("funding_sources", {}, ReferenceItem, extra_body=extra_body)
+        return await self._items("funding_sources", ReferenceItem, locals())
 
     async def payment_purposes(
         self, *, extra_body: Mapping[str, Any] | None = None
     ) -> builtins.list[ReferenceItem]:
         """Expected payment purposes to choose ``payment_purpose`` from (inferred)."""
-        return await self._call_items("payment_purposes", {}, ReferenceItem, extra_body=extra_body)
+        return await self._items("payment_purposes", ReferenceItem, locals())
 
     async def create(
         self,
@@ -57,28 +74,7 @@ class AsyncPayees(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> Payee:
         """Create a payee (inferred: ``payee/createPayee``). It must then be ``apply``-ed."""
-        params = {
-            "pay_method_id": check_id("pay_method_id", pay_method_id),
-            **_payee_fields(
-                {
-                    "payee_type": payee_type,
-                    "account_name": check_text("account_name", account_name),
-                    "account_no": check_text("account_no", account_no),
-                    "currency": check_text("currency", currency),
-                    "country": check_text("country", country),
-                    "bank_name": bank_name,
-                    "bank_code": bank_code,
-                    "address": address,
-                    "email": email,
-                    "fund_source": fund_source,
-                    "payment_purpose": payment_purpose,
-                    "remark": remark,
-                }
-            ),
-        }
-        return await self._call(
-            "create", params, Payee, extra_body=extra_body, wrapper="payee_info"
-        )
+        return await self._get("create", Payee, locals(), wrapper="payee_info")
 
     async def update(
         self,
@@ -97,42 +93,15 @@ class AsyncPayees(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> Payee:
         """Edit a payee (inferred: ``payee/editPayee``); only given fields are sent."""
-        changes = _payee_fields(
-            {
-                "account_name": account_name,
-                "account_no": account_no,
-                "payee_type": payee_type,
-                "bank_name": bank_name,
-                "bank_code": bank_code,
-                "address": address,
-                "email": email,
-                "fund_source": fund_source,
-                "payment_purpose": payment_purpose,
-                "remark": remark,
-            }
-        )
-        if not changes and not extra_body:
-            raise ValueError("payees.update needs at least one field to change")
-        params = {"payee_id": check_id("payee_id", payee_id), **changes}
-        return await self._call(
-            "update", params, Payee, extra_body=extra_body, wrapper="payee_info"
-        )
+        return await self._get("update", Payee, locals(), wrapper="payee_info")
 
     async def apply(self, payee_id: str, *, extra_body: Mapping[str, Any] | None = None) -> Payee:
         """Submit a payee for review (申请收款方; inferred: ``payee/applyPayee``)."""
-        return await self._call(
-            "apply",
-            {"payee_id": check_id("payee_id", payee_id)},
-            Payee,
-            extra_body=extra_body,
-            wrapper="payee_info",
-        )
+        return await self._get("apply", Payee, locals(), wrapper="payee_info")
 
     async def delete(self, payee_id: str, *, extra_body: Mapping[str, Any] | None = None) -> None:
         """Delete a payee (inferred: ``payee/deletePayee``)."""
-        await self._call_raw(
-            "delete", {"payee_id": check_id("payee_id", payee_id)}, extra_body=extra_body
-        )
+        await self._send("delete", locals())
 
     def list(
         self,
@@ -144,22 +113,10 @@ class AsyncPayees(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[Payee]:
         """List payees (inferred: ``payee/payeeList``)."""
-        params = {
-            "status": optional(check_int, "status", status),
-            "currency": currency,
-        }
-        return self._paginate(
-            "list", params, Payee, page_no=page_no, page_size=page_size, extra_body=extra_body
-        )
+        return self._list("list", Payee, locals())
 
     async def retrieve(
         self, payee_id: str, *, extra_body: Mapping[str, Any] | None = None
     ) -> Payee:
         """Get a payee (inferred: ``payee/getPayee``)."""
-        return await self._call(
-            "retrieve",
-            {"payee_id": check_id("payee_id", payee_id)},
-            Payee,
-            extra_body=extra_body,
-            wrapper="payee_info",
-        )
+        return await self._get("retrieve", Payee, locals(), wrapper="payee_info")

@@ -5,18 +5,21 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
 from .._resource import (
+    ID,
+    MONEY,
+    OPT_ID,
+    OPT_INT,
+    OPT_TEXT,
+    OUT_ORDER_ID,
+    REMARK,
+    TEXT,
+    TIME_RANGE,
     AsyncAPIResource,
-    check_id,
-    check_int,
-    check_money,
-    check_text,
-    check_time,
-    optional,
-    out_order_id_param,
+    Spec,
 )
 from ..types.payments import Payment
 from ..types.shared import ReferenceItem
@@ -26,12 +29,27 @@ __all__ = ["AsyncPayments"]
 
 class AsyncPayments(AsyncAPIResource):
     _namespace = "payments"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "reasons": Spec(),
+        "create": Spec(
+            payee_id=ID,
+            amount=MONEY,
+            currency=TEXT,
+            out_order_id=OUT_ORDER_ID,
+            wallet_id=OPT_INT,
+            reason=OPT_TEXT,
+            fee_mode=OPT_INT,
+            remark=REMARK,
+        ),
+        "list": Spec(payee_id=OPT_ID, out_order_id=OPT_TEXT, status=OPT_INT, **TIME_RANGE),
+        "retrieve": Spec(payment_id=ID),
+    }
 
     async def reasons(
         self, *, extra_body: Mapping[str, Any] | None = None
     ) -> builtins.list[ReferenceItem]:
         """Payment reasons to choose ``reason`` from (付款原因; inferred)."""
-        return await self._call_items("reasons", {}, ReferenceItem, extra_body=extra_body)
+        return await self._items("reasons", ReferenceItem, locals())
 
     async def create(
         self,
@@ -51,23 +69,9 @@ class AsyncPayments(AsyncAPIResource):
         Moves money. ``out_order_id`` is generated when not given and is on the result; an
         unknown outcome raises ``OutcomeUnknownError`` carrying it, never a re-send.
         """
-        order_id = out_order_id_param(out_order_id)
-        params = {
-            "payee_id": check_id("payee_id", payee_id),
-            "amount": check_money("amount", amount),
-            "currency": check_text("currency", currency),
-            "out_order_id": order_id,
-            "wallet_id": optional(check_int, "wallet_id", wallet_id),
-            "reason": optional(check_text, "reason", reason),
-            "fee_mode": optional(check_int, "fee_mode", fee_mode),
-            "remark": optional(check_text, "remark", remark, max_length=255),
-        }
-        payment = await self._call(
-            "create", params, Payment, extra_body=extra_body, wrapper="payment_info"
+        return await self._get(
+            "create", Payment, locals(), wrapper="payment_info", echo="out_order_id"
         )
-        if not payment.out_order_id:
-            payment.out_order_id = order_id
-        return payment
 
     def list(
         self,
@@ -82,25 +86,10 @@ class AsyncPayments(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[Payment]:
         """List payments (inferred: ``payment/paymentList``)."""
-        params = {
-            "payee_id": optional(check_id, "payee_id", payee_id),
-            "out_order_id": optional(check_text, "out_order_id", out_order_id),
-            "status": optional(check_int, "status", status),
-            "start_time": optional(check_time, "start_time", start_time),
-            "end_time": optional(check_time, "end_time", end_time),
-        }
-        return self._paginate(
-            "list", params, Payment, page_no=page_no, page_size=page_size, extra_body=extra_body
-        )
+        return self._list("list", Payment, locals())
 
     async def retrieve(
         self, payment_id: str, *, extra_body: Mapping[str, Any] | None = None
     ) -> Payment:
         """Get a payment (inferred: ``payment/getPayment``)."""
-        return await self._call(
-            "retrieve",
-            {"payment_id": check_id("payment_id", payment_id)},
-            Payment,
-            extra_body=extra_body,
-            wrapper="payment_info",
-        )
+        return await self._get("retrieve", Payment, locals(), wrapper="payment_info")

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from .._pagination import AsyncPaginator
 from .._resource import (
+    AS_IS,
+    ID,
+    OPT_INT,
+    TEXT,
+    TIME_RANGE,
     AsyncAPIResource,
-    check_id,
+    Spec,
     check_int,
     check_money,
-    check_text,
-    check_time,
-    optional,
+    opt,
+    req,
 )
 from ..types.wallets import ExchangeRate, TransactionDetail, Wallet, WalletTransaction
 
@@ -23,6 +27,20 @@ __all__ = ["AsyncWallets"]
 
 class AsyncWallets(AsyncAPIResource):
     _namespace = "wallets"
+    _specs: ClassVar[Mapping[str, Spec]] = {
+        "list": Spec(wallet_sn=AS_IS, wallet_name=AS_IS, currency=AS_IS),
+        "retrieve": Spec(wallet_id=req(check_int)),
+        "list_transactions": Spec(
+            wallet_id=OPT_INT,
+            currency=AS_IS,
+            in_out_type=OPT_INT,
+            transaction_type=OPT_INT,
+            status=OPT_INT,
+            **TIME_RANGE,
+        ),
+        "retrieve_transaction": Spec(transaction_id=ID),
+        "exchange_rate": Spec(from_currency=TEXT, to_currency=TEXT, amount=opt(check_money)),
+    }
 
     def list(
         self,
@@ -38,26 +56,13 @@ class AsyncWallets(AsyncAPIResource):
 
         ``await`` it for one page, or ``async for`` over it for every wallet.
         """
-        return self._paginate(
-            "list",
-            {"wallet_sn": wallet_sn, "wallet_name": wallet_name, "currency": currency},
-            Wallet,
-            page_no=page_no,
-            page_size=page_size,
-            extra_body=extra_body,
-        )
+        return self._list("list", Wallet, locals())
 
     async def retrieve(
         self, wallet_id: int, *, extra_body: Mapping[str, Any] | None = None
     ) -> Wallet:
         """Get one wallet (inferred path ``wallet/getWallet``, param ``wallet_id``)."""
-        return await self._call(
-            "retrieve",
-            {"wallet_id": check_int("wallet_id", wallet_id)},
-            Wallet,
-            extra_body=extra_body,
-            wrapper="wallet_info",
-        )
+        return await self._get("retrieve", Wallet, locals(), wrapper="wallet_info")
 
     def list_transactions(
         self,
@@ -74,23 +79,7 @@ class AsyncWallets(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPaginator[WalletTransaction]:
         """List wallet ledger records (inferred: ``wallet/transactionList``)."""
-        params = {
-            "wallet_id": optional(check_int, "wallet_id", wallet_id),
-            "currency": currency,
-            "in_out_type": optional(check_int, "in_out_type", in_out_type),
-            "transaction_type": optional(check_int, "transaction_type", transaction_type),
-            "status": optional(check_int, "status", status),
-            "start_time": optional(check_time, "start_time", start_time),
-            "end_time": optional(check_time, "end_time", end_time),
-        }
-        return self._paginate(
-            "list_transactions",
-            params,
-            WalletTransaction,
-            page_no=page_no,
-            page_size=page_size,
-            extra_body=extra_body,
-        )
+        return self._list("list_transactions", WalletTransaction, locals())
 
     async def retrieve_transaction(
         self, transaction_id: str, *, extra_body: Mapping[str, Any] | None = None
@@ -99,12 +88,7 @@ class AsyncWallets(AsyncAPIResource):
 
         Normally one record; a currency exchange returns two (income and expense).
         """
-        return await self._call(
-            "retrieve_transaction",
-            {"transaction_id": check_id("transaction_id", transaction_id)},
-            TransactionDetail,
-            extra_body=extra_body,
-        )
+        return await self._get("retrieve_transaction", TransactionDetail, locals())
 
     async def exchange_rate(
         self,
@@ -115,9 +99,4 @@ class AsyncWallets(AsyncAPIResource):
         extra_body: Mapping[str, Any] | None = None,
     ) -> ExchangeRate:
         """Get the exchange rate between two currencies (inferred: ``wallet/getExchangeRate``)."""
-        params = {
-            "from_currency": check_text("from_currency", from_currency),
-            "to_currency": check_text("to_currency", to_currency),
-            "amount": optional(check_money, "amount", amount),
-        }
-        return await self._call("exchange_rate", params, ExchangeRate, extra_body=extra_body)
+        return await self._get("exchange_rate", ExchangeRate, locals())

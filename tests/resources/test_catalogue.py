@@ -1,4 +1,8 @@
-"""The catalogue and the client agree, both ways, and match the ARCHITECTURE §4 contract."""
+"""The catalogue and the client agree, both ways, and every operation uses its path and kind.
+
+The catalogue table itself (the ARCHITECTURE §4 paths, kinds and documented entries),
+``path_overrides`` validation and raw ``request()`` are tested in
+``tests/unit/test_catalogue.py``."""
 
 from __future__ import annotations
 
@@ -11,10 +15,9 @@ import pytest
 import respx
 
 from lemft_async import ENDPOINTS, AsyncLemft, AsyncPaginator, OutcomeUnknownError
-from lemft_async._resource import AsyncAPIResource
+from lemft_async._resource import OPT_INT, AsyncAPIResource, Spec
 from tests.conftest import FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
-from tests.contract import CONTRACT, DOCUMENTED, WRITES
-from tests.resources.conftest import PREFIX, envelope, expected, sent
+from tests.resources.conftest import envelope, sent
 
 NAMESPACES = {
     "wallets",
@@ -113,16 +116,6 @@ async def invoke(client: AsyncLemft, operation: str) -> Any:
 
 
 # -- the two-way coverage test ---------------------------------------------------------------
-
-
-def test_catalogue_matches_the_architecture_contract() -> None:
-    assert {name: ep.path for name, ep in ENDPOINTS.items()} == {
-        name: PREFIX + tail for name, tail in CONTRACT.items()
-    }
-    assert len(ENDPOINTS) == 39
-    assert {name for name, ep in ENDPOINTS.items() if ep.documented} == DOCUMENTED
-    assert {name for name, ep in ENDPOINTS.items() if ep.kind == "write"} == WRITES
-    assert all(ep.name == name for name, ep in ENDPOINTS.items())
 
 
 def test_namespaces_are_exactly_the_catalogues(client: AsyncLemft) -> None:
@@ -238,32 +231,22 @@ async def test_kind_decides_whether_a_timeout_is_retried(
         assert sent(route, 0) == sent(route, 1)
 
 
-@pytest.mark.parametrize(
-    ("overrides", "match"),
-    [
-        ({"cards.freez": "/v1/openApi/card/card/freeze"}, "unknown operation"),
-        ({"cards.freeze": "v1/openApi/card/card/freeze"}, "absolute path"),
-        ({"cards.freeze": "/v1/openApi/card/card/freeze?x=1"}, "absolute path"),
-    ],
-)
-def test_bad_path_overrides_are_refused(overrides: dict[str, str], match: str) -> None:
-    with pytest.raises(ValueError, match=match):
-        AsyncLemft(
-            customer_id=FAKE_CUSTOMER_ID,
-            app_id=FAKE_APP_ID,
-            key=FAKE_KEY,
-            api_key=FAKE_API_KEY,
-            environment="sandbox",
-            path_overrides=overrides,
-        )
+# -- the declarative parameter path ---------------------------------------------------------------
 
 
-async def test_raw_request_adds_common_params_and_returns_data(
-    client: AsyncLemft, api: respx.MockRouter
-) -> None:
-    route = api.post(PREFIX + "card/card/newThing").mock(return_value=envelope({"ok": 1.5}))
+def test_every_operation_declares_its_params_once(client: AsyncLemft) -> None:
+    # Each catalogued method has a spec, and the spec names exactly its signature's params
+    # (checked when the class is defined; this pins that it covers every operation).
+    for name in ENDPOINTS:
+        ns, method = name.split(".")
+        assert method in type(getattr(client, ns))._specs, f"client.{name} has no spec"
 
-    data = await client.request(PREFIX + "card/card/newThing", {"card_id": "cid_1"})
 
-    assert sent(route) == expected(card_id="cid_1")
-    assert str(data["ok"]) == "1.5"
+def test_a_spec_that_disagrees_with_its_signature_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"Broken\.list: .*\['currency'\].*\['status'\]"):
+
+        class Broken(AsyncAPIResource):
+            _specs = {"list": Spec(status=OPT_INT)}  # noqa: RUF012
+
+            def list(self, *, currency: str | None = None) -> None:
+                pass

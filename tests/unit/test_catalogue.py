@@ -1,4 +1,8 @@
-"""The endpoint catalogue (ARCHITECTURE §4) and ``path_overrides``."""
+"""The endpoint catalogue (ARCHITECTURE §4), ``path_overrides`` and raw ``request()``.
+
+That every namespace method and catalogue entry agree, and that each operation uses its
+(overridden) path and kind on the wire, is tested per operation in
+``tests/resources/test_catalogue.py``."""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from typing import Any
 import pytest
 
 from lemft_async import ENDPOINTS, AsyncLemft, Endpoint, OutcomeUnknownError
+from tests.conftest import FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
 from tests.contract import CONTRACT as ARCHITECTURE_TABLE
-from tests.contract import WRITES
+from tests.contract import DOCUMENTED, WRITES
 from tests.unit.conftest import (
     GET_ORDER,
     HTML_502,
@@ -35,10 +40,8 @@ def test_every_operation_has_a_kind_and_writes_are_the_state_changing_ones() -> 
 
 
 def test_exactly_two_operations_are_documented() -> None:
-    assert {name for name, e in ENDPOINTS.items() if e.documented} == {
-        "wallets.list",
-        "orders.retrieve",
-    }
+    assert {name for name, e in ENDPOINTS.items() if e.documented} == DOCUMENTED
+    assert {"wallets.list", "orders.retrieve"} == DOCUMENTED
 
 
 def test_documented_list_has_its_documented_list_key() -> None:
@@ -62,7 +65,7 @@ async def test_override_is_used_on_the_wire(api: Any) -> None:
 
     async with make_client(path_overrides={"orders.retrieve": "/v2/openApi/order/detail"}) as c:
         await c.orders.retrieve("ord_1")
-        assert c.endpoints["orders.retrieve"].path == "/v2/openApi/order/detail"
+        # (that client.endpoints shows the new path: per operation in tests/resources)
         assert c.endpoints["orders.retrieve"].kind == "read"
 
     assert moved.call_count == 1
@@ -87,17 +90,27 @@ def test_unknown_operation_lists_the_known_ones() -> None:
     with raises_clean(ValueError, match="cards.frieze") as info:
         make_client(path_overrides={"cards.frieze": "/v1/openApi/card/card/freeze"})
 
+    assert "unknown operation" in str(info.value)
     assert "cards.freeze" in str(info.value)
     assert "wallets.list" in str(info.value)
 
 
 @pytest.mark.parametrize(
     "path",
-    ["v1/openApi/card/card/freeze", "", "/v1/x?y=1", "/v1/x#top", 42],
+    [
+        "v1/openApi/card/card/freeze",
+        "",
+        "/v1/x?y=1",
+        "/v1/openApi/card/card/freeze?x=1",
+        "/v1/x#top",
+        42,
+    ],
 )
 def test_bad_override_path_is_refused(path: Any) -> None:
-    with raises_clean(ValueError, match="cards.freeze"):
+    with raises_clean(ValueError, match="cards.freeze") as info:
         make_client(path_overrides={"cards.freeze": path})
+
+    assert "absolute path" in str(info.value)
 
 
 async def test_client_endpoints_is_a_copy(client: AsyncLemft) -> None:
@@ -105,3 +118,23 @@ async def test_client_endpoints_is_a_copy(client: AsyncLemft) -> None:
     assert isinstance(endpoints, dict)
     endpoints.pop("orders.retrieve")
     assert "orders.retrieve" in client.endpoints
+
+
+# -- raw request() --------------------------------------------------------------------------------
+
+
+async def test_raw_request_adds_common_params_and_returns_data(
+    client: AsyncLemft, api: Any
+) -> None:
+    new_thing = "/v1/openApi/card/card/newThing"
+    route = api.post(new_thing).mock(return_value=envelope({"ok": 1.5}))
+
+    data = await client.request(new_thing, {"card_id": "cid_1"})
+
+    assert sent_json(route) == {
+        "customer_id": FAKE_CUSTOMER_ID,
+        "app_id": FAKE_APP_ID,
+        "key": FAKE_KEY,
+        "card_id": "cid_1",
+    }
+    assert str(data["ok"]) == "1.5"

@@ -1,4 +1,7 @@
-"""Page-number pagination: one page with ``await``, every item with ``async for``."""
+"""Page-number pagination: one page with ``await``, every item with ``async for``, against
+servers that page in slightly different ways (most list endpoints are inferred, so the SDK
+must not trust every echo). Every list method shares this path (``AsyncAPIResource._list``);
+that each one returns a paginator is checked per namespace in ``tests/resources``."""
 
 from __future__ import annotations
 
@@ -91,6 +94,7 @@ async def test_async_for_without_total_stops_on_a_short_page(client: AsyncLemft,
 
     assert seen == [100, 101, 102, 103, 104]
     assert route.call_count == 3
+    assert [sent_json(route, i)["page_no"] for i in range(3)] == [1, 2, 3]
 
 
 async def test_async_for_stops_on_an_empty_page_even_if_total_says_more(
@@ -131,8 +135,39 @@ async def test_start_page_filters_and_iter_pages(client: AsyncLemft, api: Any) -
     ]
 
     assert [p.page_no for p in pages] == [2, 3]
+    assert [[w.wallet_id for w in p.items] for p in pages] == [[102, 103], [104]]
     assert all(sent_json(route, i)["currency"] == "USD" for i in range(2))
     assert "wallet_sn" not in sent_json(route)  # unset filters are not sent
+
+
+async def test_a_server_that_ignores_page_no_cannot_loop_forever(
+    client: AsyncLemft, api: Any
+) -> None:
+    # An inferred endpoint may expect other paging names and always answer page 1 (echoing
+    # page_no 1). The SDK asks for page 2, sees page 1 again and stops, instead of
+    # re-requesting for ever or yielding duplicates. Four answers at most; more would fail.
+    page_one = {"total": 5, "page_no": 1, "page_size": 2, "wallet_list": ALL_WALLETS[:2]}
+    route = api.post(WALLET_LIST).mock(side_effect=[envelope(page_one)] * 4)
+
+    seen = [w.wallet_id async for w in client.wallets.list(page_size=2)]
+
+    assert [sent_json(route, i)["page_no"] for i in range(route.call_count)] == [1, 2]
+    assert seen == [100, 101]  # the repeated page is not yielded twice
+
+
+@pytest.mark.parametrize("page_no", [1, 3])
+async def test_awaiting_returns_exactly_the_requested_page(
+    client: AsyncLemft, api: Any, page_no: int
+) -> None:
+    route = api.post(WALLET_LIST).mock(
+        return_value=envelope({"total": 9, "page_no": page_no, "page_size": 2, "wallet_list": []})
+    )
+
+    page = await client.wallets.list(page_no=page_no, page_size=2)
+
+    assert route.call_count == 1
+    assert sent_json(route)["page_no"] == page_no
+    assert page.page_no == page_no
 
 
 @pytest.mark.parametrize(
