@@ -21,7 +21,7 @@ from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
 from ._resource import DEFAULT_MAX_PAGE_SIZE
 from ._signing import SIGNATURE_ENCODINGS, SignatureEncoding
-from ._transport import Transport, encode_body
+from ._transport import LemftTransport, encode_body
 
 if TYPE_CHECKING:
     from .resources.bins import AsyncBins
@@ -96,7 +96,7 @@ class AsyncLemft(BaseClient):
         self._max_page_size = max_page_size
         self._endpoints = resolve_paths(path_overrides, method_overrides)
         http = self._open_http(http_client)
-        self._transport = Transport(
+        self._transport = LemftTransport(
             http=http,
             base_url=resolve_base_url(
                 environment, base_url, allow_insecure=allow_insecure, environments=ENVIRONMENTS

@@ -32,7 +32,7 @@ from ._errors import ServerError, TimestampError, TooManyRequestsError, error_fo
 from ._gate import Gate, GateKey
 from ._signing import SignatureEncoding, compute_signature
 
-__all__ = ["COMMON_PARAMS", "Transport", "classify", "encode_body"]
+__all__ = ["COMMON_PARAMS", "LemftTransport", "classify", "encode_body"]
 
 COMMON_PARAMS = ("customer_id", "app_id", "key")
 
@@ -62,7 +62,7 @@ def classify(error: BaseException) -> Disposition:
     return classify_http(error)
 
 
-class Transport(BaseTransport):
+class LemftTransport(BaseTransport):
     """Everything one set of credentials needs to send calls; shared by ``with_options`` copies."""
 
     _RESYNCED: ClassVar[str] = "resynced"
@@ -81,7 +81,7 @@ class Transport(BaseTransport):
         self.signature_encoding = signature_encoding
 
     def __repr__(self) -> str:
-        return f"Transport(base_url={self.base_url!r}, credentials={self.credentials!r})"
+        return f"LemftTransport(base_url={self.base_url!r}, credentials={self.credentials!r})"
 
     def secrets(self) -> tuple[str, ...]:
         return (self.credentials.key, self.credentials.api_key)

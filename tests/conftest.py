@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 
@@ -57,18 +58,31 @@ async def client() -> AsyncIterator[AsyncLemft]:
         yield c
 
 
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Patch the transport's backoff sleep; returns the list of requested delays."""
+def _record_backoff(monkeypatch: pytest.MonkeyPatch, *, yielding: bool) -> list[float]:
+    """Replace every transport's backoff sleep (all three clients share it) by a recorder."""
     from lemft_async._core._transport import BaseTransport
 
     delays: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         delays.append(seconds)
+        if yielding:
+            await anyio.lowlevel.checkpoint()
 
     monkeypatch.setattr(BaseTransport, "default_sleep", staticmethod(fake_sleep))
     return delays
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Backoff does not wait; returns the list of requested delays."""
+    return _record_backoff(monkeypatch, yielding=False)
+
+
+@pytest.fixture
+def yielding_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Like ``no_sleep`` but each backoff yields once, so retrying tasks interleave."""
+    return _record_backoff(monkeypatch, yielding=True)
 
 
 async def run_all(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:

@@ -28,7 +28,7 @@ from ._endpoints import resolve_paths
 from ._events import DEFAULT_TOLERANCE, CallbackVerifier, KeySecureEvent
 from ._models import AccessToken
 from ._token import TokenManager
-from ._transport import Transport, references
+from ._transport import KeySecureTransport, references
 
 __all__ = ["DEFAULT_MAX_RETRIES", "AsyncKeySecure"]
 
@@ -99,7 +99,7 @@ class AsyncKeySecure(BaseClient):
         resolved = resolve_base_url(environment, base_url, allow_insecure=allow_insecure)
         http = self._open_http(http_client)
         clock_obj = Clock(source=clock) if clock is not None else Clock()
-        self._transport = Transport(
+        self._transport = KeySecureTransport(
             http=http,
             base_url=resolved,
             api_key=api_key,

@@ -40,7 +40,7 @@ from ._errors import (
 )
 from ._token import Token, TokenManager
 
-__all__ = ["Transport", "classify", "references"]
+__all__ = ["KeySecureTransport", "classify", "references"]
 
 # Identifiers carried into KeySecureOutcomeUnknownError for reconciliation.
 _REFERENCE_FIELDS = (
@@ -68,7 +68,7 @@ def references(body: Mapping[str, Any] | None) -> dict[str, str]:
     return {k: str(body[k]) for k in _REFERENCE_FIELDS if isinstance(body.get(k), str | int)}
 
 
-class Transport(BaseTransport):
+class KeySecureTransport(BaseTransport):
     """Connection pool, clock, token cache and defaults shared by ``with_options`` copies."""
 
     label = "keysecure "
@@ -88,7 +88,7 @@ class Transport(BaseTransport):
         """The api_secret (never sent) also kept out of error texts."""
 
     def __repr__(self) -> str:
-        return f"Transport(base_url={self.base_url!r}, api_key=***)"
+        return f"KeySecureTransport(base_url={self.base_url!r}, api_key=***)"
 
     def secrets(self) -> tuple[str, ...]:
         token = self.tokens.current if self.tokens is not None else None

@@ -81,10 +81,10 @@ def _date_fields(cls: type[WebhookEventBase]) -> tuple[str, ...]:
 
 
 def _prefill_datetimes(cls: type[WebhookEventBase], data: dict[str, Any]) -> None:
-    # Speed only: the models' validator uses strptime (~4 us). For text already in the
-    # canonical "YYYY-MM-DD HH:MM:SS" form, fromisoformat gives the identical value ~30x
-    # faster; the round-trip check guarantees that, and any other text is left untouched
-    # for the model's own validator.
+    # Speed only: the models' validator tries strptime formats (~13 us each, measured).
+    # For text already in the canonical "YYYY-MM-DD HH:MM:SS" form, fromisoformat gives the
+    # identical value in ~0.3 us; the round-trip check guarantees that, and any other text
+    # is left untouched for the model's own validator.
     for name in _date_fields(cls):
         text = data.get(name)
         if isinstance(text, str) and len(text) == 19:

@@ -6,13 +6,10 @@ import json
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
-import anyio
-import anyio.lowlevel
 import httpx
 import pytest
 import respx
 
-from lemft_async._core._transport import BaseTransport
 from lemft_async.keysecure import AsyncKeySecure
 from lemft_async.keysecure.sandbox import KeySecureSandbox
 
@@ -68,16 +65,9 @@ def api() -> Iterator[Any]:
 
 
 @pytest.fixture
-def delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Patch the transport's backoff sleep (yielding once); returns the requested delays."""
-    seen: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        seen.append(seconds)
-        await anyio.lowlevel.checkpoint()
-
-    monkeypatch.setattr(BaseTransport, "default_sleep", staticmethod(fake_sleep))
-    return seen
+def delays(yielding_sleep: list[float]) -> list[float]:
+    """The requested backoff delays (each backoff yields once; see tests/conftest.py)."""
+    return yielding_sleep
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import respx
 import lemft_async._core._clock as core_clock
 import lemft_async._core._transport as core_transport
 from lemft_async import AsyncLemft
-from lemft_async._core._transport import BaseTransport
 from tests.conftest import (
     BASE_URL,
     FAKE_API_KEY,
@@ -141,16 +140,3 @@ def fixed_time(client: AsyncLemft, monkeypatch: pytest.MonkeyPatch) -> int:
         core_transport, "Clock", lambda: core_clock.Clock(source=lambda: float(FIXED_NOW))
     )
     return FIXED_NOW
-
-
-@pytest.fixture
-def yielding_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Like ``no_sleep`` but each backoff yields once, so retrying tasks interleave."""
-    delays: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        delays.append(seconds)
-        await anyio.lowlevel.checkpoint()
-
-    monkeypatch.setattr(BaseTransport, "default_sleep", staticmethod(fake_sleep))
-    return delays
