@@ -25,7 +25,7 @@ from typing_extensions import Unpack
 
 from ._config import Credentials
 from ._core._codec import dumps
-from ._core._http_errors import envelope_code, load_payload, not_an_envelope
+from ._core._http_errors import decode_code_envelope
 from ._core._retry import Disposition, classify_http
 from ._core._transport import BaseTransport, Call, Recovery, TransportOptions
 from ._errors import ServerError, TimestampError, TooManyRequestsError, error_for_code
@@ -112,22 +112,14 @@ class LemftTransport(BaseTransport):
             )
 
     def decode(self, response: httpx.Response, call: Call[Any]) -> Any:
-        payload = load_payload(response)
-        if isinstance(payload, dict) and "code" in payload:
-            code = envelope_code(payload["code"])
-            if code == 0:
-                return payload.get("data")
-            if code is not None:
-                message = payload.get("message")
-                raise error_for_code(
-                    code,
-                    self.server_text(message),
-                    traceid=call.traceid,
-                    path=call.path,
-                    status_code=response.status_code,
-                )
-        raise not_an_envelope(
-            response, expected="a LEMFT envelope", path=call.path, traceid=call.traceid
+        return decode_code_envelope(
+            response,
+            message_keys=("message",),
+            error_for_code=error_for_code,
+            server_text=self.server_text,
+            expected="a LEMFT envelope",
+            path=call.endpoint.path,
+            traceid=call.traceid,
         )
 
     async def recover(

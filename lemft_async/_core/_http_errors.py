@@ -9,6 +9,7 @@ card data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,7 +24,13 @@ from ._errors import (
     LemftError,
 )
 
-__all__ = ["as_sdk_error", "envelope_code", "load_payload", "not_an_envelope"]
+__all__ = [
+    "as_sdk_error",
+    "decode_code_envelope",
+    "envelope_code",
+    "load_payload",
+    "not_an_envelope",
+]
 
 
 def load_payload(response: httpx.Response) -> Any:
@@ -79,3 +86,33 @@ def as_sdk_error(error: BaseException, *, path: str, traceid: str | None = None)
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"request timed out ({reason})", path=path, traceid=traceid)
     return APIConnectionError(f"connection error ({reason})", path=path, traceid=traceid)
+
+
+def decode_code_envelope(
+    response: httpx.Response,
+    *,
+    message_keys: tuple[str, ...],
+    error_for_code: Callable[..., APIError],
+    server_text: Callable[[object], str],
+    expected: str,
+    path: str,
+    traceid: str | None,
+) -> Any:
+    """The ``data`` of a ``{"code", <message>, "data"}`` answer (LEMFT's and KeySecure's
+    shape); ``code != 0`` raises ``error_for_code(code, message, ...)`` with the server's
+    text passed through ``server_text``; anything else is ``not_an_envelope``."""
+    payload = load_payload(response)
+    if isinstance(payload, dict) and "code" in payload:
+        code = envelope_code(payload["code"])
+        if code == 0:
+            return payload.get("data")
+        if code is not None:
+            message = next((payload[k] for k in message_keys if k in payload), None)
+            raise error_for_code(
+                code,
+                server_text(message),
+                traceid=traceid,
+                path=path,
+                status_code=response.status_code,
+            )
+    raise not_an_envelope(response, expected=expected, path=path, traceid=traceid)

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import httpx
 from typing_extensions import Unpack
 
-from .._core._http_errors import envelope_code, load_payload, not_an_envelope
+from .._core._http_errors import decode_code_envelope
 from .._core._retry import Disposition, classify_http
 from .._core._transport import BaseTransport, Call, Recovery, TransportOptions
 from ._errors import (
@@ -123,22 +123,14 @@ class KeySecureTransport(BaseTransport):
         )
 
     def decode(self, response: httpx.Response, call: Call[Any]) -> Any:
-        payload = load_payload(response)
-        if isinstance(payload, dict) and "code" in payload:
-            code = envelope_code(payload["code"])
-            if code == 0:
-                return payload.get("data")
-            if code is not None:
-                message = payload.get("msg", payload.get("message"))
-                raise error_for_code(
-                    code,
-                    self.server_text(message),
-                    path=call.endpoint.path,
-                    status_code=response.status_code,
-                    traceid=call.traceid,
-                )
-        raise not_an_envelope(
-            response, expected="a KeySecure envelope", path=call.endpoint.path, traceid=call.traceid
+        return decode_code_envelope(
+            response,
+            message_keys=("msg", "message"),
+            error_for_code=error_for_code,
+            server_text=self.server_text,
+            expected="a KeySecure envelope",
+            path=call.endpoint.path,
+            traceid=call.traceid,
         )
 
     async def recover(
