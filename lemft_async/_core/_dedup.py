@@ -5,7 +5,11 @@ handlers run. Exactly one concurrent claimer wins; the others see ``"in_progress
 (answered with a non-acknowledgement so the sender comes back later) or, once the winner
 has finished, ``"done"`` (acknowledged, handlers skipped). A failed handler *releases* the
 key so the next redelivery runs it again. A claim is a lease: if the process dies
-mid-handler, the key frees itself after ``lease`` seconds. Keys are namespaced per API, so
+mid-handler, the key frees itself after ``lease`` seconds. While the handlers run, the
+receiver renews the lease every ``lease / 3`` seconds (``renew``, token-checked), so a
+handler slower than ``lease`` keeps its claim and a redelivery meanwhile is not run a
+second time. ``renew`` is optional: a store without it keeps the old behaviour (the claim
+lapses after ``lease`` seconds however long the handler takes). Keys are namespaced per API, so
 one store (e.g. ``lemft_async.webhooks.RedisDedupStore``) can serve all three receivers.
 """
 
@@ -18,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Literal, Protocol, runtime_checkable
 
-__all__ = ["ClaimState", "DedupStore", "MemoryDedupStore", "sha256_key"]
+__all__ = ["ClaimState", "DedupStore", "MemoryDedupStore", "RenewableDedupStore", "sha256_key"]
 
 ClaimState = Literal["claimed", "in_progress", "done"]
 
@@ -44,6 +48,18 @@ class DedupStore(Protocol):
 
     async def release(self, key: str, token: str) -> None:
         """Drop the claim if ``token`` still holds it (a redelivery may then retry)."""
+        ...
+
+
+@runtime_checkable
+class RenewableDedupStore(DedupStore, Protocol):
+    """A ``DedupStore`` whose claims can be extended while the handlers run."""
+
+    async def renew(self, key: str, token: str, lease: float) -> bool:
+        """Extend ``token``'s claim on ``key`` to ``lease`` seconds from now.
+
+        ``False`` when ``token`` no longer holds it (lapsed and taken, released or done).
+        """
         ...
 
 
@@ -85,6 +101,13 @@ class MemoryDedupStore:
             return "done" if entry[0] == _DONE else "in_progress"
         self._put(key, token, lease)
         return "claimed"
+
+    async def renew(self, key: str, token: str, lease: float) -> bool:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != token:
+            return False
+        self._put(key, token, lease)
+        return True
 
     async def mark_done(self, key: str, token: str, ttl: float) -> None:
         self._put(key, _DONE, ttl)

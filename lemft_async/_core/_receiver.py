@@ -31,27 +31,26 @@ import logging
 import math
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import anyio
 
-from ._codec import loads
-from ._dedup import DedupStore, MemoryDedupStore
+from ._asgi import Message, Receive, Scope, Send, handle_starlette, serve_asgi, starlette_route
+from ._dedup import DedupStore, MemoryDedupStore, RenewableDedupStore
+from ._delivery import Delivery, Reply, Verified, header_map
 from ._errors import WebhookPayloadError, WebhookVerificationError
 from ._logging import logger as _root_logger
-
-if TYPE_CHECKING:
-    from starlette.requests import Request
-    from starlette.responses import Response
-    from starlette.routing import Route
 
 __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
     "BaseReceiver",
     "Delivery",
+    "Message",
+    "Receive",
     "Reply",
+    "Scope",
+    "Send",
     "Verified",
     "handle_starlette",
     "header_map",
@@ -63,81 +62,6 @@ DEFAULT_MAX_BODY_SIZE = 1 << 20
 """1 MiB: far above any notification, small enough that a flood cannot exhaust memory."""
 
 _TIMESTAMP_REASONS = frozenset({"bad_timestamp", "stale", "future"})
-_MAX_LENGTH_DIGITS = 18  # a Content-Length longer than this is refused without int()
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """The HTTP answer for one delivery, whichever API sent it.
-
-    ``reason`` is a short code for logs and tests (``ok``, ``duplicate``, ``in_progress``,
-    a verification/payload reason, ...); ``handled`` is True only when the handlers ran
-    (and returned) for this delivery; ``event`` is the verified event, if any.
-    """
-
-    status: int
-    body: bytes
-    reason: str
-    event: Any = None
-    handled: bool = False
-    media_type: str = "application/json"
-
-    @property
-    def acknowledged(self) -> bool:
-        """True when the sender will consider the delivery done (HTTP 200)."""
-        return self.status == 200
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-    def json(self) -> Any:
-        """The body decoded (JSON replies only); numbers with a fraction are ``Decimal``."""
-        return loads(self.body)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One raw delivery: body bytes, headers (a mapping or ASGI pairs), query, method."""
-
-    body: bytes
-    headers: Any = ()
-    query: str = ""
-    method: str = "POST"
-
-    def header(self, name: str) -> str | None:
-        """Case-insensitive lookup; the last value wins (for non-signature headers only)."""
-        return header_map(self.headers).get(name.lower())
-
-
-@dataclass(frozen=True)
-class Verified:
-    """What ``verify_delivery`` proved: the event and its de-duplication key.
-
-    ``key`` must come from signed content only; ``None`` skips de-duplication (a request
-    that needs a fresh answer each time, such as KeySecure's ``Auth``).
-    """
-
-    event: Any
-    key: str | None
-
-
-def header_map(headers: Any) -> dict[str, str]:
-    """Lower-cased ``name -> value`` from a mapping or ASGI ``(bytes, bytes)`` pairs."""
-    items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers or ()
-    out: dict[str, str] = {}
-    for name, value in items:
-        if isinstance(name, bytes):
-            name = name.decode("latin-1")
-        if isinstance(value, bytes):
-            value = value.decode("latin-1")
-        out[str(name).lower()] = str(value)
-    return out
 
 
 def _positive(value: float, name: str) -> float:
@@ -154,8 +78,10 @@ class BaseReceiver:
     Subclasses implement ``verify_delivery``, ``run_handlers`` and the two body methods.
     ``store`` (default: a ``MemoryDedupStore`` per receiver) remembers processed
     deliveries for ``remember`` seconds; a claim expires after ``lease`` seconds if the
-    worker dies. A handler's exception is logged by type only (its message may quote card
-    or payment data; frames at DEBUG); ``on_error(event, exc)`` receives it.
+    worker dies, and is renewed every ``lease / 3`` seconds while the handlers run (when
+    the store has ``renew``), so a slow handler keeps it. A handler's exception is logged
+    by type only (its message may quote card or payment data; frames at DEBUG);
+    ``on_error(event, exc)`` receives it.
     """
 
     log_name: ClassVar[str] = "receiver"
@@ -244,22 +170,39 @@ class BaseReceiver:
         return await self._run(verified.event, started, verified.key, token)
 
     async def _run(self, event: Any, started: float, key: str | None, token: str) -> Reply:
+        failure: Exception | None = None
+        answer: Reply | None = None
         try:
-            answer = await self.run_handlers(event, started)
-        except Exception as exc:
-            await self._release(key, token)
-            self._log.error("%s handler failed: %s", self.log_name, type(exc).__name__)
-            if self._log.isEnabledFor(logging.DEBUG):
-                frames = "".join(traceback.format_tb(exc.__traceback__))
-                self._log.debug(
-                    "%s handler traceback (message withheld):\n%s", self.log_name, frames
-                )
-            self._report(event, exc)
-            return self.reply(500, "handler_error", event)
+            if key is not None and isinstance(self.store, RenewableDedupStore):
+                # The claim is renewed while the handlers run, so a redelivery that arrives
+                # after ``lease`` seconds still finds it held (and gets 409, not a second run).
+                async with anyio.create_task_group() as keeper:
+                    keeper.start_soon(self._keep_claim, self.store, key, token)
+                    try:
+                        answer = await self.run_handlers(event, started)
+                    except Exception as exc:  # kept out of the task group's exception group
+                        failure = exc
+                    finally:
+                        keeper.cancel_scope.cancel()
+            else:
+                try:
+                    answer = await self.run_handlers(event, started)
+                except Exception as exc:
+                    failure = exc
         except BaseException:
             with anyio.CancelScope(shield=True):
                 await self._release(key, token)
             raise
+        if failure is not None:
+            await self._release(key, token)
+            self._log.error("%s handler failed: %s", self.log_name, type(failure).__name__)
+            if self._log.isEnabledFor(logging.DEBUG):
+                frames = "".join(traceback.format_tb(failure.__traceback__))
+                self._log.debug(
+                    "%s handler traceback (message withheld):\n%s", self.log_name, frames
+                )
+            self._report(event, failure)
+            return self.reply(500, "handler_error", event)
         if key is not None:
             try:
                 await self.store.mark_done(key, token, self._remember)
@@ -269,6 +212,26 @@ class BaseReceiver:
                     "%s dedup store could not record: %s", self.log_name, type(exc).__name__
                 )
         return answer if answer is not None else self.reply(200, "ok", event, handled=True)
+
+    async def _keep_claim(self, store: RenewableDedupStore, key: str, token: str) -> None:
+        """Extend the claim every ``lease / 3`` seconds until cancelled; never raises."""
+        interval = self._lease / 3
+        while True:
+            await anyio.sleep(interval)
+            try:
+                with anyio.fail_after(interval):
+                    kept = await store.renew(key, token, self._lease)
+            except Exception as exc:  # a store hiccup or a slow reply: try again next tick
+                self._log.warning(
+                    "%s dedup claim renewal failed: %s", self.log_name, type(exc).__name__
+                )
+                continue
+            if not kept:
+                self._log.warning(
+                    "%s dedup claim lapsed before renewal; a redelivery may run concurrently",
+                    self.log_name,
+                )
+                return
 
     def _report(self, event: Any, exc: Exception) -> None:
         if self._on_error is None:
@@ -291,135 +254,3 @@ class BaseReceiver:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry point (lifespan answered so it can be served standalone)."""
         await serve_asgi(self, scope, receive, send)
-
-
-# -- ASGI ---------------------------------------------------------------------------------
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Disconnected(Exception):
-    pass
-
-
-def _declared_too_large(value: str | None, limit: int) -> bool:
-    if value is None or not value.strip().isdigit():
-        return False  # absent or unreadable: the read itself enforces the limit
-    digits = value.strip()
-    return len(digits) > _MAX_LENGTH_DIGITS or int(digits) > limit
-
-
-async def _read_asgi(receive: Receive, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise _Disconnected
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _content_type(media_type: str) -> bytes:
-    return (
-        media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
-    ).encode()
-
-
-async def _send(send: Send, reply: Reply, extra: list[Any] | None = None) -> None:
-    headers = [(b"content-type", _content_type(reply.media_type))]
-    headers += [(b"content-length", b"%d" % len(reply.body)), *(extra or [])]
-    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": reply.body})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-
-
-async def serve_asgi(receiver: BaseReceiver, scope: Scope, receive: Receive, send: Send) -> None:
-    """Handle one ASGI connection for ``receiver``: raw bytes, capped, never parsed first."""
-    kind = scope["type"]
-    if kind == "lifespan":
-        await _lifespan(receive, send)
-        return
-    if kind != "http":
-        if kind == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-        return
-    started = anyio.current_time()
-    method = str(scope.get("method", ""))
-    if method not in receiver.methods:
-        allow = ", ".join(sorted(receiver.methods)).encode()
-        await _send(send, receiver.reply(405, "method_not_allowed"), [(b"allow", allow)])
-        return
-    raw_headers = scope.get("headers") or []
-    if _declared_too_large(header_map(raw_headers).get("content-length"), receiver.max_body_size):
-        await _send(send, receiver.reply(413, "body_too_large"))
-        return
-    try:
-        body = await _read_asgi(receive, receiver.max_body_size)
-    except _TooLarge:
-        await _send(send, receiver.reply(413, "body_too_large"))
-        return
-    except _Disconnected:
-        return  # nobody to answer; the sender will redeliver
-    query = bytes(scope.get("query_string") or b"").decode("latin-1")
-    reply = await receiver.handle_delivery(Delivery(body, raw_headers, query, method), started)
-    await _send(send, reply)
-
-
-# -- Starlette ----------------------------------------------------------------------------
-
-
-async def _starlette_body(request: Request, limit: int) -> bytes | None:
-    # request.stream() yields the bytes as received; stop early when over the limit.
-    if _declared_too_large(request.headers.get("content-length"), limit):
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def handle_starlette(request: Request, receiver: BaseReceiver) -> Response:
-    """Answer the delivery in ``request`` with ``receiver`` (any of the three APIs)."""
-    from starlette.responses import Response
-
-    if not isinstance(receiver, BaseReceiver):
-        raise TypeError("receiver must be a callback receiver (e.g. webhooks.WebhookReceiver)")
-    started = anyio.current_time()
-    body = await _starlette_body(request, receiver.max_body_size)
-    if body is None:
-        reply = receiver.reply(413, "body_too_large")
-    else:
-        delivery = Delivery(body, request.headers, request.url.query, request.method)
-        reply = await receiver.handle_delivery(delivery, started)
-    return Response(reply.body, status_code=reply.status, media_type=reply.media_type)
-
-
-def starlette_route(path: str, receiver: BaseReceiver, *, name: str | None = None) -> Route:
-    """A ``Route`` serving ``receiver`` at ``path`` for its methods."""
-    from starlette.routing import Route
-
-    async def endpoint(request: Request) -> Response:
-        return await handle_starlette(request, receiver)
-
-    return Route(path, endpoint, methods=sorted(receiver.methods), name=name)

@@ -22,24 +22,33 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
 from .._core._codec import loads, to_plain
 from .._core._errors import WebhookPayloadError, WebhookVerificationError
 from .._core._models import Money
-from ._constants import CallbackAction, CardStatus, CommonStatus, ConsumptionType, str_enum
+from ._constants import (
+    CallbackAction,
+    CardStatus,
+    CommonStatus,
+    ConsumptionType,
+    FeeType,
+    str_enum,
+)
 from ._models import EpochMs, KeySecureModel
 from ._signing import signature_matches
 
 __all__ = [
     "AuthData",
     "AuthEvent",
+    "CallbackFee",
     "CallbackVerifier",
     "CardUpdateData",
     "CardUpdateEvent",
     "ConsumptionData",
     "ConsumptionEvent",
     "KeySecureEvent",
+    "MerchantInfo",
     "UnknownEvent",
     "callback_reply",
     "header_value",
@@ -72,6 +81,44 @@ def callback_reply(*, code: int = 0, message: str = "") -> dict[str, Any]:
     return {"code": code, "message": message}
 
 
+def _kept_as_sent(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A nested object of an undocumented shape must not make an authentic callback
+    # undecodable (for Auth that would decline a real authorization): keep it as sent.
+    try:
+        return handler(value)
+    except ValidationError:
+        return value
+
+
+def _one_or_many(value: Any) -> Any:
+    # Documented as an array; a single object is read as an array of one.
+    return [value] if isinstance(value, dict) else value
+
+
+class MerchantInfo(KeySecureModel):
+    """``merchant_info`` of a callback (documented for ``Auth``; other fields kept)."""
+
+    merchant_name: str | None = None
+    merchant_mcc: str | int | None = None
+    city: str | None = None
+    country: str | None = None
+
+
+class CallbackFee(KeySecureModel):
+    """One item of a callback's ``fee_detail`` array (``fee`` is the sum of the amounts).
+
+    The item fields are not documented: ``fee_type`` (the documented fee-type constants,
+    e.g. ``Consume_fee``) and ``amount`` are *inferred*; whatever is sent is kept.
+    """
+
+    fee_type: Annotated[FeeType | str | None, str_enum(FeeType)] = None
+    amount: Money = None
+    currency: str | None = None
+
+
+_Merchant = Annotated[MerchantInfo | None, WrapValidator(_kept_as_sent)]
+
+
 class _CallbackData(KeySecureModel):
     consume_no: str | None = None
     card_no: str | None = None
@@ -80,24 +127,37 @@ class _CallbackData(KeySecureModel):
     amount: Money = None
     local_amount: Money = None
     local_currency: str | None = None
-    merchant_info: dict[str, Any] | None = None
+    merchant_info: _Merchant = None
+    """A ``MerchantInfo``; an unexpected shape is kept as sent rather than failing."""
     status: Annotated[CommonStatus | str | None, str_enum(CommonStatus)] = None
+    time: EpochMs = None
+    """Unix milliseconds (documented for ``Auth`` and ``Consumption``)."""
 
 
 class AuthData(_CallbackData):
-    """``data`` of an ``Auth`` callback (authorization mode; ``status`` is ``Pending``)."""
+    """``data`` of an ``Auth`` callback (authorization mode; ``status`` is ``Pending``).
 
-    fee_detail: dict[str, Any] | None = None
+    ``fee_detail``'s shape is not documented for ``Auth``: an array gives ``CallbackFee``
+    items (like ``Consumption``'s), an object is kept as a plain dict; either way a shape
+    this SDK cannot read never fails the callback.
+    """
+
+    fee_detail: Annotated[
+        list[CallbackFee] | dict[str, Any] | None, WrapValidator(_kept_as_sent)
+    ] = None
 
 
 class ConsumptionData(_CallbackData):
-    """``data`` of a ``Consumption`` callback (created or status change)."""
+    """``data`` of a ``Consumption`` callback (created or status change).
+
+    ``fee_detail`` is documented as an array whose amounts sum to ``fee``.
+    """
 
     consume_relate_no: str | None = None
     fee: Money = None
+    fee_detail: Annotated[list[CallbackFee] | None, BeforeValidator(_one_or_many)] = None
     remark: str | None = None
     detail: Any = None
-    time: EpochMs = None
 
 
 class CardUpdateData(KeySecureModel):

@@ -84,7 +84,7 @@ class AccessToken(KeySecureModel):
 
     access_token: str
     expired_time: Any = None
-    """As sent by the server (unit inferred; see the token docs)."""
+    """As sent by the server (documented: Unix milliseconds; see ``_token``)."""
     expires_at: datetime | None = None
     """The SDK's reading of ``expired_time`` (``None``: unknown, kept until a 1007)."""
 

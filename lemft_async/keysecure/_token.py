@@ -1,14 +1,15 @@
 """Access-Token cache: fetched once for many concurrent callers, refreshed before expiry.
 
 Get Token (``GET /open-api/v1/merchant/token``) answers ``access_token`` and
-``expired_time``. The unit of ``expired_time`` is not documented. The docs' response
-example (``1716393600000``) is exactly 24 h after their example request ``Timestamp``,
-so the SDK reads it as follows (*inferred*):
+``expired_time``, documented as a Unix timestamp in **milliseconds** (the docs' example
+``1716393600000`` is exactly 24 h after their example request ``Timestamp``). The SDK
+reads it as follows:
 
-- ``> 1e12``: absolute Unix milliseconds (the documented example's shape);
-- ``1e9 .. 1e12``: absolute Unix seconds;
+- ``> 1e12``: absolute Unix milliseconds (documented; an int, digit text or a decimal);
+- ``1e9 .. 1e12``: absolute Unix seconds (*inferred* fallback for a server that sends
+  seconds; as milliseconds such a value would be a 1970-2001 date, already past);
 - ``0 .. 1e9``: a lifetime in seconds from the moment of the fetch (like OAuth's
-  ``expires_in``);
+  ``expires_in``; *inferred* fallback);
 - anything else (missing, zero, negative, already past): unknown. The token is then kept
   until the server rejects it with 1007, which is safe: 1007 means the call was refused.
 
@@ -52,6 +53,8 @@ def interpret_expiry(raw: Any, fetched_at: float) -> float | None:
     if not value.is_finite() or value <= 0:
         return None
     number = float(value)
+    if not math.isfinite(number):
+        return None  # e.g. a 5,000-digit value: not a time
     if number > 1e12:
         expires = number / 1000.0
     elif number > 1e9:

@@ -1,14 +1,18 @@
 """The HTTP face of the sandbox: the documented rules, admission per URL, faults, answers.
 
 Order of checks for ``POST <route path>`` (inferred; the docs give the rules, not
-their order): body is a JSON object (10001) -> ``app_id`` known (10001) -> ``signature``
+their order): ``Content-Type``, when sent, is JSON (10001) -> body at most 1 MiB, UTF-8
+JSON with sane numbers and nesting, an object (10001) -> ``app_id`` known (10001) -> ``signature``
 over the received raw bytes + ``timestamp`` (10002) -> ``timestamp`` within the window
 (10003) -> ``customer_id`` and ``key`` (10001) -> one request in flight per (credential
 set, path), a second one is answered 10004 at once -> the operation (params 10001, or
 its data). Admitted requests stay in flight until ``latency`` seconds after they arrived
 (the sandbox's own work happens within that time); rejected ones are answered at once.
 Every answer carries a ``Date`` header from the sandbox clock (wall clock +
-``clock_skew``), which the SDK re-syncs from after a 10003.
+``clock_skew``), which the SDK re-syncs from after a 10003. Hostile input (garbage or
+non-ASCII headers, a 5,000-digit ``timestamp``, deep nesting, ``1e99999999``, non-UTF-8,
+huge bodies) gets one of these envelopes, never an HTTP 500, and the body is always read
+to its end so the connection stays usable.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
 
 MAX_BODY = 1 << 20
+_MAX_TIMESTAMP_DIGITS = 12  # seconds until year 33658: anything longer is not a timestamp
+_JSON_TYPES = ("application/json", "text/json")
 _MALFORMED = b'{"code":0,"message":"success","data":{"order_'
 # The last _SPIN seconds of a latency hold are spent yielding rather than sleeping, so the
 # hold ends on time (a plain sleep overshoots by up to a millisecond: 5 % of 20 ms).
@@ -197,11 +203,16 @@ class SandboxCore:
     def _authenticate(
         self, body: bytes, headers: Mapping[str, str]
     ) -> tuple[dict[str, Any], SandboxCredentials]:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type and not (content_type in _JSON_TYPES or content_type.endswith("+json")):
+            raise param_error("Content-Type must be application/json")
         if len(body) > MAX_BODY:
             raise param_error("request body too large")
         try:
             payload = loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
+            # ValueError covers non-UTF-8 (UnicodeDecodeError) and out-of-bounds numbers;
+            # RecursionError a body nested deeper than the decoder goes.
             raise param_error("request body is not valid JSON") from None
         if not isinstance(payload, dict):
             raise param_error("request body must be a JSON object")
@@ -217,7 +228,11 @@ class SandboxCore:
         timestamp = headers.get("timestamp", "")
         if not signature:
             raise Reject(SIGNATURE_ERROR, "missing signature header")
-        if not timestamp.isdigit():
+        if (
+            not timestamp.isascii()
+            or not timestamp.isdigit()
+            or len(timestamp) > _MAX_TIMESTAMP_DIGITS
+        ):
             raise Reject(TIMESTAMP_ERROR, "missing or non-numeric timestamp header")
         if not signature_ok(credentials.api_key, body, timestamp, signature):
             raise Reject(SIGNATURE_ERROR, "signature does not match the request body")

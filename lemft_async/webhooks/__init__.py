@@ -26,7 +26,7 @@ from .._core._receiver import handle_starlette, starlette_route
 from ._client_ns import AsyncWebhooks
 from ._construct import construct_event
 from ._decode import parse_event
-from ._dedup import ClaimState, DedupStore, MemoryDedupStore, dedup_key
+from ._dedup import ClaimState, DedupStore, MemoryDedupStore, RenewableDedupStore, dedup_key
 from ._errors import (
     PayloadReason,
     VerificationReason,
@@ -77,6 +77,7 @@ __all__ = [
     "PayloadReason",
     "PaymentEvent",
     "RedisDedupStore",
+    "RenewableDedupStore",
     "Reply",
     "Router",
     "UnknownEvent",

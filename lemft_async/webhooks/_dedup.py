@@ -7,10 +7,16 @@ a tag read from an unsigned header must not turn a replay into a "new" event.
 
 from __future__ import annotations
 
-from .._core._dedup import ClaimState, DedupStore, MemoryDedupStore, sha256_key
+from .._core._dedup import (
+    ClaimState,
+    DedupStore,
+    MemoryDedupStore,
+    RenewableDedupStore,
+    sha256_key,
+)
 from ._events import WebhookEventBase
 
-__all__ = ["ClaimState", "DedupStore", "MemoryDedupStore", "dedup_key"]
+__all__ = ["ClaimState", "DedupStore", "MemoryDedupStore", "RenewableDedupStore", "dedup_key"]
 
 
 def dedup_key(event: WebhookEventBase, raw_body: bytes) -> str:

@@ -1,10 +1,11 @@
 """``WebhookReceiver``: LEMFT notifications on the receiver core (``_core._receiver``).
 
 LEMFT's own parts: the signature scheme (``WebhookScheme``), typed events routed by a
-``Router``, the de-duplication key (``notify_id`` from the body, else SHA-256 of the raw
-body) and the acknowledgement ``{"code":0,"message":"success"}``. The sender (inferred,
-docs/notifications.md) treats anything else as a failed delivery and redelivers on its
-schedule (5 s ... 1 h, then drops); the core's table says which answer each outcome gets.
+``Router``, the de-duplication key (``"lemft:"`` + ``notify_id`` from the body, else
+SHA-256 of the raw body) and the acknowledgement ``{"code":0,"message":"success"}``. The
+sender (inferred, docs/notifications.md) treats anything else as a failed delivery and
+redelivers on its schedule (5 s ... 1 h, then drops); the core's table says which answer
+each outcome gets.
 """
 
 from __future__ import annotations
@@ -101,7 +102,9 @@ class WebhookReceiver(BaseReceiver):
         body = delivery.body
         verify_view(body, view, self._keys, self._tolerance, self._scheme, self._clock())
         event = decode_event(decode_payload(body), view, self._scheme, self._kind, self._tag_kinds)
-        return Verified(event, dedup_key(event, body))
+        # Namespaced like Payin's ``lemon:`` and KeySecure's ``keysecure:`` keys, so one
+        # shared store serves all three receivers.
+        return Verified(event, "lemft:" + dedup_key(event, body))
 
     async def run_handlers(self, event: Any, started: float) -> Reply | None:
         if await self.router.dispatch(event) == 0:

@@ -20,6 +20,7 @@ from lemft_async.keysecure import (
     AuthReply,
     CallbackVerifier,
     CardUpdateEvent,
+    ConsumptionEvent,
     KeySecureEvent,
     callback_reply,
 )
@@ -314,3 +315,119 @@ def test_reply_helpers() -> None:
         AuthReply(code=3)
     assert AuthReply.approve().approved
     assert not AuthReply.decline().approved
+
+
+# -- documented callback shapes (reference §2.10) ---------------------------------------------
+
+DOCUMENTED_AUTH = {
+    **AUTH_DATA,
+    "merchant_info": {
+        "merchant_name": "SHOP",
+        "merchant_mcc": "5814",
+        "city": "NEW YORK",
+        "country": "US",
+    },
+    "time": 1716307200123,
+}
+
+
+@pytest.mark.parametrize(
+    "fee_detail",
+    [
+        [{"fee_type": "Auth_fee", "amount": "0.10"}, {"fee_type": "Exchange_fee", "amount": "0.2"}],
+        {"consume_rate": "0.015"},
+        [],
+        None,
+    ],
+    ids=["array", "object", "empty array", "null"],
+)
+async def test_auth_with_documented_shapes_is_decided_by_the_handler(fee_detail: Any) -> None:
+    """An array ``fee_detail`` used to fail decoding, so a real authorization was declined."""
+    seen: list[AuthEvent] = []
+
+    async def approve(event: AuthEvent) -> AuthReply:
+        seen.append(event)
+        return AuthReply.approve()
+
+    body, headers = signed(data={**DOCUMENTED_AUTH, "fee_detail": fee_detail})
+    reply = await AuthReceiver(verifier(), on_auth=approve).handle(body, headers)
+    assert (reply.status, reply.reason) == (200, "handler")
+    assert reply.json() == {"code": 0, "message": ""}
+    data = seen[0].data
+    assert data.time == 1716307200123
+    assert data.merchant_info is not None
+    assert not isinstance(data.merchant_info, dict)
+    assert data.merchant_info.merchant_name == "SHOP"
+    assert data.merchant_info.merchant_mcc == "5814"
+    assert (data.merchant_info.city, data.merchant_info.country) == ("NEW YORK", "US")
+    if isinstance(fee_detail, list) and fee_detail:
+        assert isinstance(data.fee_detail, list)
+        assert [getattr(f, "amount", None) for f in data.fee_detail] == [
+            Decimal("0.10"),
+            Decimal("0.2"),
+        ]
+    elif isinstance(fee_detail, dict):
+        assert data.fee_detail == {"consume_rate": "0.015"}  # kept as sent
+
+
+async def test_auth_with_unexpected_nested_shapes_is_still_decided_by_the_handler() -> None:
+    """Undocumented shapes are kept as sent: never a decline for a decoding detail."""
+    seen: list[AuthEvent] = []
+
+    async def approve(event: AuthEvent) -> bool:
+        seen.append(event)
+        return True
+
+    odd = {**DOCUMENTED_AUTH, "fee_detail": [1, "x"], "merchant_info": "SHOP NEW YORK"}
+    body, headers = signed(data=odd)
+    reply = await AuthReceiver(verifier(), on_auth=approve).handle(body, headers)
+    assert reply.json() == {"code": 0, "message": ""}
+    data: Any = seen[0].data  # kept as sent: outside the declared types on purpose
+    assert data.fee_detail == [1, "x"]
+    assert data.merchant_info == "SHOP NEW YORK"
+
+
+async def test_sandbox_auth_has_the_documented_shape_and_is_approved() -> None:
+    sandbox = KeySecureSandbox(api_key=API_KEY, api_secret=API_SECRET)
+    seen: list[AuthEvent] = []
+
+    async def approve(event: AuthEvent) -> AuthReply:
+        seen.append(event)
+        return AuthReply.approve()
+
+    async with sandbox.client() as ks:
+        receiver = AuthReceiver(ks, on_auth=approve)
+        sandbox.register_callback(receiver.as_starlette_app())
+        response = await sandbox.emit_auth("C0001", Decimal("3.50"))
+    assert response.json() == {"code": 0, "message": ""}
+    data = seen[0].data
+    assert isinstance(data.fee_detail, list)
+    assert data.fee_detail
+    assert data.time is not None
+    assert data.time > 10**12
+    assert data.merchant_info is not None
+    assert not isinstance(data.merchant_info, str | dict)
+    assert data.merchant_info.merchant_name == "SANDBOX COFFEE"
+
+
+async def test_consumption_fee_detail_array_is_typed_and_an_object_is_an_array_of_one() -> None:
+    events: list[KeySecureEvent] = []
+
+    async def record(event: KeySecureEvent) -> None:
+        events.append(event)
+
+    receiver = AuthReceiver(verifier(), on_event=record)
+    fees = [{"fee_type": "Consume_fee", "amount": "0.60"}, {"fee_type": "Atm_fee", "amount": "1"}]
+    base = {"consume_no": "T1", "fee": "1.60", "time": "1716307200000", "status": "Success"}
+    for consume_no, fee_detail in (("T1", fees), ("T2", fees[0])):
+        body, headers = signed(
+            "Consumption", {**base, "consume_no": consume_no, "fee_detail": fee_detail}
+        )
+        assert (await receiver.handle(body, headers)).status == 200
+    first, second = (e.data for e in events if isinstance(e, ConsumptionEvent))
+    assert first.fee_detail is not None
+    assert second.fee_detail is not None
+    assert sum(f.amount or 0 for f in first.fee_detail) == first.fee
+    assert [f.fee_type for f in first.fee_detail] == ["Consume_fee", "Atm_fee"]
+    assert first.time == 1716307200000
+    assert [f.amount for f in second.fee_detail] == [Decimal("0.60")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -229,3 +230,24 @@ def test_margin_is_checked() -> None:
             environment="sandbox",
             token_refresh_margin=-1,
         )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        1716393600000,
+        "1716393600000",
+        Decimal("1716393600000"),
+        "1716393600000.0",
+        " 1716393600000 ",
+    ],
+)
+def test_documented_millisecond_expiry_is_read_as_ms(raw: object) -> None:
+    """§2.10: ``expired_time`` is documented as Unix milliseconds (the docs' example)."""
+    fetched = 1716307200.0  # the docs' example request Timestamp: 24 h earlier
+    assert interpret_expiry(raw, fetched) == pytest.approx(1716393600.0)
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "1e99999999", "NaN", "-1716393600000", [1], {}])
+def test_absurd_expiry_is_unknown_not_infinite(raw: object) -> None:
+    assert interpret_expiry(raw, 1716307200.0) is None

@@ -45,7 +45,7 @@ async def test_a_value_that_folds_another_parameter_is_refused_before_sending(
         route = router.route().mock(return_value=json_response({"retCode": "SUCCESS"}))
         async with AsyncPayin(mch_id=MCH_ID, secret=SECRET, base_url=BASE_URL) as payin:
             # currency is also refused by its own format check; either way, before sending.
-            with pytest.raises(ValueError, match="ambiguous|currency"):
+            with pytest.raises(ValueError, match=r"ambiguous|currency"):
                 await payin.create_order(**options)
     assert route.call_count == 0
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import anyio
 import pytest
 
 from lemft_async.webhooks import CardEvent, Router, WebhookReceiver
 
+from ..core.test_dedup_renewal import run_slow_handler_scenario
+from ..core.test_receiver_core import CASES, Case, _delivery, apis
 from ..redis_server import RedisServer, require_redis_py
 from ._helpers import NOW, SECRET, card_body, signed_headers
 
@@ -177,3 +179,49 @@ async def test_prefix_must_be_text(redis_client: Redis) -> None:
 async def test_lease_must_be_positive(redis_client: Redis, prefix: str) -> None:
     with pytest.raises(ValueError, match="positive"):
         await RedisDedupStore(redis_client, prefix=prefix).claim("k", "t", 0)
+
+
+async def test_renew_is_token_checked_and_extends_the_lease(
+    redis_client: Redis, prefix: str
+) -> None:
+    store = RedisDedupStore(redis_client, prefix=prefix)
+    assert await store.claim("k", "mine", 1) == "claimed"
+    assert await store.renew("k", "other", 60) is False
+    assert await redis_client.pttl(store.redis_key("k")) <= 1_000
+    assert await store.renew("k", "mine", 60) is True
+    assert 59_000 < await redis_client.pttl(store.redis_key("k")) <= 60_000
+    await store.mark_done("k", "mine", 3600)
+    assert await store.renew("k", "mine", 60) is False  # done is not a claim
+    assert await redis_client.pttl(store.redis_key("k")) > 3_000_000
+    assert await store.renew("absent", "mine", 60) is False
+
+
+@apis
+async def test_redis_claim_outlives_a_slow_handler(
+    make: Callable[..., Case], redis_client: Redis, prefix: str
+) -> None:
+    store = RedisDedupStore(redis_client, prefix=prefix)
+    await run_slow_handler_scenario(make, store)
+    keys = [key async for key in redis_client.scan_iter(match=prefix + "*")]
+    assert len(keys) == 1
+    assert await redis_client.get(keys[0]) in (b"done", "done")  # marked done
+
+
+@apis
+async def test_receivers_namespace_their_keys_in_a_shared_store(
+    make: Callable[..., Case], redis_client: Redis
+) -> None:
+    store = RedisDedupStore(redis_client)
+    namespace = {"lemft": "lemft:", "payin": "lemon:", "keysecure": "keysecure:"}
+    name = next(n for n, f in CASES.items() if f is make)
+    case = make(store=store)
+    wire = case.signed(0)
+    assert (await case.receiver.handle_delivery(_delivery(wire))).status == 200
+    pattern = "lemft-async:dedup:" + namespace[name] + "*"
+    keys = [key async for key in redis_client.scan_iter(match=pattern)]
+    assert len(keys) == 1
+    await redis_client.delete(*keys)
+
+
+def test_default_prefix_names_no_api() -> None:
+    assert RedisDedupStore.__init__.__kwdefaults__ == {"prefix": "lemft-async:dedup:"}

@@ -228,7 +228,11 @@ class KeySecureSandbox:
         merchant_name: str = "SANDBOX COFFEE",
     ) -> httpx.Response:
         """Send an ``Auth`` callback for a purchase and record the consumption as
-        ``Success`` when the merchant answered code 0, ``Fail`` otherwise."""
+        ``Success`` when the merchant answered code 0, ``Fail`` otherwise.
+
+        ``data`` has the documented fields, ``time`` (Unix ms) and ``merchant_info``
+        (``merchant_name``, ``merchant_mcc``, ``city``, ``country``) included; its
+        ``fee_detail`` is an array like ``Consumption``'s (Auth's shape is undocumented)."""
         card = self.state.card(card_no)
         consume_no = self.state.next_no("T")
         data: dict[str, Any] = {
@@ -239,8 +243,15 @@ class KeySecureSandbox:
             "amount": amount,
             "local_amount": amount,
             "local_currency": currency,
-            "merchant_info": {"name": merchant_name, "mcc": "5814", "country": "US"},
+            "merchant_info": {
+                "merchant_name": merchant_name,
+                "merchant_mcc": "5814",
+                "city": "NEW YORK",
+                "country": "US",
+            },
+            "fee_detail": [{"fee_type": "Auth_fee", "amount": Decimal("0.00")}],
             "status": "Pending",
+            "time": int(self.clock() * 1000),
         }
         response = await self.deliver_callback("Auth", data)
         try:

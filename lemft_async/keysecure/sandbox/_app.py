@@ -3,8 +3,11 @@
 Checks in the documented order of concern: ``Api-Key`` (1002 missing, 1008 unknown),
 ``Timestamp`` (1005 when not 13 digits, more than ``timestamp_window`` old, or in the
 future beyond ``future_leeway``), ``Access-Token`` (1006 missing, 1007 unknown or
-expired). Every answer carries a ``Date`` header from the sandbox clock so a client can
-re-sync after a 1005.
+expired), then for ``POST`` the body (1004: a ``Content-Type`` other than JSON, over
+1 MiB, not UTF-8 JSON with sane numbers and nesting, or not an object). Every answer
+carries a ``Date`` header from the sandbox clock so a client can re-sync after a 1005.
+Hostile input gets one of these envelopes, never an HTTP 500, and the body is always
+read to its end so the connection stays usable.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from ._state import SandboxError
 
 __all__ = ["Fault", "SandboxServer", "SandboxStats"]
 
+MAX_BODY = 1 << 20
+_JSON_TYPES = ("application/json", "text/json")
 _DEFAULT_TZ = timezone(timedelta(hours=8))  # the documented Timezone default, UTC+8
 _UTC_OFFSET = re.compile(r"UTC(?:([+-])(\d{1,2})(?::?(\d{2}))?)?", re.IGNORECASE)
 
@@ -142,7 +147,7 @@ class SandboxServer:
         if not secrets.compare_digest(key.encode(), self.api_key.encode()):
             raise SandboxError(1008, "Api-Key does not exist")
         stamp = request.headers.get("timestamp", "")
-        if len(stamp) != 13 or not stamp.isdigit():
+        if len(stamp) != 13 or not stamp.isascii() or not stamp.isdigit():
             raise SandboxError(1005, "Timestamp invalid or expired")
         sent = int(stamp)
         if (
@@ -161,6 +166,9 @@ class SandboxServer:
     def _route(self, route: KeySecureRoute) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
             self.stats.requests[route.operation] += 1
+            # Read (at most MAX_BODY + 1 bytes kept) before any answer, also for GET: an
+            # unread body would leave the connection unusable for the next request.
+            raw = await _read_body(request)
             # Always yield once, like a network round trip would, so concurrent clients
             # really interleave in-process (single-flight tests depend on it).
             await anyio.sleep(self.latency) if self.latency else await anyio.lowlevel.checkpoint()
@@ -174,9 +182,14 @@ class SandboxServer:
                 return self._envelope(fault.code, fault.message)
             body: Any = {}
             if route.method == "POST":
+                refused = _body_problem(request, raw)
+                if refused is not None:
+                    return self._envelope(1004, refused)
                 try:
-                    body = loads(await request.body() or b"{}")
-                except ValueError:
+                    body = loads(raw or b"{}")
+                except (ValueError, RecursionError):
+                    # ValueError: not UTF-8 or out-of-bounds numbers; RecursionError: nested
+                    # deeper than the decoder goes.
                     body = None
                 if not isinstance(body, dict):
                     return self._envelope(1004, "request body must be a JSON object")
@@ -196,3 +209,23 @@ class SandboxServer:
             return self._envelope(0, "Success", data)
 
         return handle
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, read to its end; only the first ``MAX_BODY + 1`` bytes are kept."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _body_problem(request: Request, raw: bytes) -> str | None:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and not (content_type in _JSON_TYPES or content_type.endswith("+json")):
+        return "Content-Type must be application/json"
+    if len(raw) > MAX_BODY:
+        return "request body too large"
+    return None

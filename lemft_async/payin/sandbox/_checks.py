@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 ID_MAX = 30
+_AMOUNT_DIGITS = 18  # far above any amount; int() of 20,000 digits is refused by Python
 
 _PHONE = re.compile(r"[6-9][0-9]{9}")
 _EMAIL = re.compile(r"[^@\s]{2,}@[^@\s]+\.[^@\s.]+")
@@ -33,6 +34,8 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 def amount(text: str) -> int:
     if not text.isascii() or not text.isdigit():
         raise ValueError("must be an integer number of minor units")
+    if len(text) > _AMOUNT_DIGITS:
+        raise ValueError(f"must be at most {_AMOUNT_DIGITS} digits")
     value = int(text)
     if value <= 0:
         raise ValueError(f"must be positive, got {value}")

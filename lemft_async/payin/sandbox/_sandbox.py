@@ -39,6 +39,41 @@ PayoutOutcome = PayoutStatus | Callable[[PayoutRecord], PayoutStatus | None] | N
 _R = TypeVar("_R", PayinRecord, PayoutRecord)
 _Handler = Callable[[Mapping[str, str]], dict[str, Any]]
 
+MAX_BODY = 1 << 20
+"""Largest form body read (far above any request); longer ones are answered ``FAIL``."""
+_MAX_FIELDS = 1000
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, read to its end (the connection stays usable); at most
+    ``MAX_BODY + 1`` bytes are kept."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _form(request: Request, raw: bytes) -> dict[str, str]:
+    """The request's form fields; a ``GatewayFailure`` (``0012``/``0014``) for hostile
+    input: a non-form ``Content-Type``, an oversized or non-UTF-8 body, too many fields."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type != _FORM_TYPE:
+        raise GatewayFailure("0014", f"request Content-Type must be {_FORM_TYPE}")
+    if len(raw) > MAX_BODY:
+        raise GatewayFailure("0014", "request body too large")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GatewayFailure("0012", "post data is not UTF-8") from None
+    try:
+        return dict(parse_qsl(text, strict_parsing=False, max_num_fields=_MAX_FIELDS))
+    except ValueError:
+        raise GatewayFailure("0014", "request has too many parameters") from None
+
 
 def _decide(outcome: Any, record: Any) -> Any:
     return outcome(record) if callable(outcome) else outcome
@@ -300,7 +335,12 @@ class PayinSandbox:
 
     @cached_property
     def app(self) -> Starlette:
-        """The gateway as an ASGI app (four POST endpoints, form-encoded, JSON answers)."""
+        """The gateway as an ASGI app (four POST endpoints, form-encoded, JSON answers).
+
+        Hostile requests (a non-form ``Content-Type``, bodies over 1 MiB, non-UTF-8, too
+        many fields, absurd values) are answered ``retCode FAIL`` with XxPay's param
+        (``0014``), encoding (``0012``), merchant (``0015``) or sign (``0013``) error, never
+        an HTTP 500, and the body is read to its end so the connection stays usable."""
         handlers: dict[str, _Handler] = {
             "create_order": self._create_order,
             "query_order": self._query_order,
@@ -316,12 +356,11 @@ class PayinSandbox:
     def _endpoint(self, handler: _Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             self.requests[request.url.path] += 1
+            raw = await _read_body(request)
             try:
-                form = dict(parse_qsl((await request.body()).decode("utf-8"), strict_parsing=False))
+                form = _form(request, raw)
                 self._gateway.authenticate(form)
                 payload = handler(form)
-            except UnicodeDecodeError:
-                payload = Gateway.failure("0012", "post data is not UTF-8")
             except GatewayFailure as exc:
                 payload = Gateway.failure(exc.err_code, exc.message)
             return Response(dumps(payload), media_type="application/json")
