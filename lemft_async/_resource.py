@@ -26,6 +26,7 @@ from ._core._checks import (
     check_text,
     optional,
 )
+from ._core._errors import APIResponseValidationError
 from ._core._pagination import extract_items
 from ._pagination import AsyncPage, AsyncPaginator
 
@@ -82,10 +83,35 @@ def check_time(name: str, value: object) -> str:
     raise TypeError(f"{name} must be a datetime or str, got {type(value).__name__}")
 
 
+def as_object(data: Any, cast_to: type[BaseModel]) -> dict[str, Any]:
+    """An entity answer is a JSON object, or ``null`` (accepted without details, *inferred*
+    for writes such as a status change); a list or a scalar where an entity was expected
+    does not fit (for a write: an unknown outcome)."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise APIResponseValidationError(
+            None, f"expected a {cast_to.__name__} object, got {type(data).__name__}"
+        )
+    return data
+
+
+def fill_echo(result: BaseModel, name: str, sent: Any) -> None:
+    """Copy ``sent`` onto ``result.<name>`` when the answer left it empty; an answer naming
+    another value (another order than the one sent) does not fit: for a write, the outcome
+    of ours is unknown. Runs inside the attempt, so the transport applies that rule."""
+    echoed = getattr(result, name, None)
+    if not echoed:
+        setattr(result, name, sent)
+    elif str(echoed) != str(sent):
+        raise APIResponseValidationError(None, f"the answer carries another {name}")
+
+
 def unwrap(data: Any, wrapper: str | None) -> Any:
     """Detail responses are inferred to wrap the entity as ``<entity>_info`` (as getOrder's
-    ``order_info``); accept the bare entity too."""
-    if wrapper and isinstance(data, dict) and isinstance(data.get(wrapper), dict):
+    ``order_info``); accept the bare entity too. A wrapper that is there but not an object
+    is returned as it is, so it is refused as an answer that does not fit."""
+    if wrapper and isinstance(data, dict) and wrapper in data:
         return data[wrapper]
     return data
 
@@ -270,12 +296,14 @@ class AsyncAPIResource:
         (a generated ``out_order_id``, the ``card_id`` a status change was for).
         """
         params = self._params(method, arguments)
-        result = await self._call(
-            method, params, cast_to, wrapper=wrapper, **self._call_options(arguments)
+        return await self._call(
+            method,
+            params,
+            cast_to,
+            wrapper=wrapper,
+            echo=None if echo is None else (echo, params[echo]),
+            **self._call_options(arguments),
         )
-        if echo is not None and not getattr(result, echo, None):
-            setattr(result, echo, params[echo])
-        return result
 
     def _list(
         self, method: str, item_type: type[M], arguments: Mapping[str, Any]
@@ -313,10 +341,13 @@ class AsyncAPIResource:
         *,
         extra_body: Mapping[str, Any] | None = None,
         wrapper: str | None = None,
+        echo: tuple[str, Any] | None = None,
     ) -> M:
         def parse(data: Any) -> M:
-            data = unwrap(data, wrapper)
-            return cast_to.model_validate(data if isinstance(data, dict) else {})
+            result = cast_to.model_validate(as_object(unwrap(data, wrapper), cast_to))
+            if echo is not None:
+                fill_echo(result, *echo)
+            return result
 
         return await self._client._call_operation(  # type: ignore[no-any-return]
             self._operation(method), lemft_params(params, extra_body), parse

@@ -59,15 +59,21 @@ def resolve_base_url(
         raise ValueError("base_url is not a valid URL") from None
     if parts.username or parts.password:
         raise ValueError("base_url must not carry credentials (user:password@)")
-    if parts.scheme not in ("http", "https") or not hostname:
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
         raise ValueError(
             f"base_url must be an http(s) URL with a host (got scheme {parts.scheme!r})"
         )
     if parts.query or parts.fragment:
         raise ValueError("base_url must not carry a query or a fragment")
-    if parts.scheme == "http" and not allow_insecure and not _is_loopback(hostname):
+    if parts.scheme.lower() == "http" and not allow_insecure and not _is_loopback(hostname):
         raise ValueError(
             f"refusing plain http to non-loopback host {hostname!r}: {exposed} "
             "would travel unencrypted. Use https, or pass allow_insecure=True."
         )
-    return base_url.rstrip("/")
+    # One spelling per host: the gate is keyed by base URL, so HTTP://X:443 and http://x
+    # must not be two gates for one server.
+    netloc = parts.netloc.lower()
+    default_port = {"https": ":443", "http": ":80"}[parts.scheme.lower()]
+    if netloc.endswith(default_port):
+        netloc = netloc[: -len(default_port)]
+    return f"{parts.scheme.lower()}://{netloc}{parts.path}".rstrip("/")

@@ -64,14 +64,14 @@ class Endpoint:
         )
 
 
-def is_safe_path(path: object) -> bool:
+def is_safe_path(path: object, *, encoded: bool = False) -> bool:
     """An absolute URL path httpx sends as written: no ``.``/``..`` segment (httpx would
     collapse it onto another endpoint), no query, fragment, ``%``, ``\\``, whitespace or
     control characters. ``{placeholders}`` are allowed (templates)."""
     return (
         isinstance(path, str)
         and path.startswith("/")
-        and not any(c in path for c in "?#\\%")
+        and not any(c in path for c in ("?#\\" if encoded else "?#\\%"))
         and not any(c.isspace() or not c.isprintable() for c in path)
         and not any(part in (".", "..") for part in path.split("/"))
     )
@@ -114,6 +114,11 @@ def resolve_paths(
                 f"path_overrides[{name!r}] must be an absolute path such as {example!r}, "
                 f"got {path!r}"
             )
+        if not _plain_placeholders(path):
+            raise ValueError(
+                f"path_overrides[{name!r}]: placeholders must be plain {{name}} (no format "
+                f"spec, conversion, attribute or index), got {path!r}"
+            )
         new = dataclasses.replace(resolved[name], path=path)
         if sorted(new.path_params) != sorted(resolved[name].path_params):
             raise ValueError(
@@ -137,6 +142,18 @@ def resolve_paths(
             raise ValueError(f"method_overrides[{name!r}] must be 'GET' or 'POST', got {method!r}")
         resolved[name] = dataclasses.replace(resolved[name], method=checked)
     return resolved
+
+
+def _plain_placeholders(path: str) -> bool:
+    try:
+        fields = list(string.Formatter().parse(path))
+    except ValueError:  # unbalanced braces
+        return False
+    return all(
+        not spec and conversion is None and name.isidentifier()
+        for _, name, spec, conversion in fields
+        if name is not None
+    )
 
 
 _FORBIDDEN_IN_SEGMENT = frozenset("/\\?#%")
@@ -167,4 +184,8 @@ def build_path(endpoint: Endpoint, params: Mapping[str, object]) -> str:
     if missing:
         raise ValueError(f"{endpoint.name}: missing path parameter(s) {', '.join(missing)}")
     values = {k: quote(check_path_value(k, v), safe="") for k, v in params.items()}
-    return endpoint.path.format(**values)
+    path = endpoint.path.format(**values)
+    # A second guard: the filled path (its values percent-encoded) is still one safe path.
+    if not is_safe_path(path, encoded=True):
+        raise ValueError(f"{endpoint.name}: the filled path is not a safe path")
+    return path

@@ -39,8 +39,9 @@ class DeadlineExceeded(httpx.TimeoutException):
 
 
 def deadline_of(timeout: httpx.Timeout | None) -> float | None:
-    """The whole-attempt deadline a timeout stands for: its largest bound (``None``: none)."""
-    if timeout is None:
+    """The whole-attempt deadline a timeout stands for: its largest bound; ``None`` (no
+    deadline) when reading is unbounded (``httpx.Timeout(None, connect=5)`` asks for that)."""
+    if timeout is None or timeout.read is None:
         return None
     bounds = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
     return max(bounds) if bounds else None

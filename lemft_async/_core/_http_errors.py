@@ -53,10 +53,10 @@ def envelope_code(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        digits = text[1:] if text.startswith("-") else text
-        if digits.isdigit() and len(digits) <= 10:
-            return int(text)
+        digits = value[1:] if value.startswith("-") else value
+        # ASCII only: int() also reads fullwidth and Arabic-Indic digits ("０" would be 0).
+        if digits.isascii() and digits.isdigit() and len(digits) <= 10:
+            return int(value)
     return None
 
 
@@ -104,8 +104,12 @@ def decode_code_envelope(
     payload = load_payload(response)
     if isinstance(payload, dict) and "code" in payload:
         code = envelope_code(payload["code"])
-        if code == 0:
+        if code == 0 and response.status_code < 400:
             return payload.get("data")
+        if code == 0:
+            # "Success" inside an HTTP error answer is no success: the HTTP rows decide
+            # (a 5xx is retried for reads and an unknown outcome for writes).
+            raise not_an_envelope(response, expected=expected, path=path, traceid=traceid)
         if code is not None:
             message = next((payload[k] for k in message_keys if k in payload), None)
             raise error_for_code(

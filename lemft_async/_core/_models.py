@@ -22,6 +22,7 @@ from pydantic import (
     WrapValidator,
 )
 
+from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
 from ._redact import is_pan_key, mask_value
 
 __all__ = ["LemftDateTime", "LemftModel", "Money", "enum_value", "lenient_time"]
@@ -83,16 +84,28 @@ def _parse_money(value: Any) -> Any:
     if isinstance(value, float):
         # Only reachable when a caller builds a model by hand; the wire decoder never
         # produces floats. repr() is the shortest text that round-trips.
-        return Decimal(repr(value))
+        return _bounded(Decimal(repr(value)))
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return None
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueError("amount text too long")
         try:
-            return Decimal(text)
+            return _bounded(Decimal(text))
         except InvalidOperation:
             return value
+    if isinstance(value, Decimal):
+        return _bounded(value)
     return value
+
+
+def _bounded(amount: Decimal) -> Decimal:
+    # The decoder's bound, also for amounts sent as text ("1e999999999" would make a later
+    # quantize() or int() in user code hang or overflow).
+    if amount.is_finite() and abs(amount.adjusted()) > MAX_EXPONENT:
+        raise ValueError("amount out of range")
+    return amount
 
 
 Money = Annotated[Decimal | None, BeforeValidator(_parse_money)]

@@ -4,7 +4,7 @@ Two rules, applied to every repr/str of models, events and errors:
 
 - **by value**: a card number is recognised wherever it appears (any field, unknown extra
   fields, nested data, free text such as a server ``message``): 13-19 digits, with or
-  without single spaces or dashes between them, passing the Luhn check. It is shown as
+  without single spaces, dashes or dots between them, passing the Luhn check. It is shown as
   first 6 / last 4 (the PCI DSS display rule).
 - **by key**: fields whose name (case-insensitive, ``_``/``-`` ignored) says card number
   (``card_no``, ``cardNumber``, ``card_pan``, ``pan``...) are masked the same way whatever
@@ -57,14 +57,29 @@ _SECRET_KEYS = frozenset(
         "exp",
         "validthru",
         "validthrough",
+        "securitycode",
+        "cardsecuritycode",
+        "cardverificationcode",
     }
 )
 # Suffixes that mark a secret in longer names (``card_cvv``, ``new_pin``, ``card_expiry``).
-_SECRET_SUFFIXES = ("cvv", "cvc", "cvv2", "cvc2", "pin", "password", "secret", "expiry")
+_SECRET_SUFFIXES = (
+    "cvv",
+    "cvc",
+    "cvv2",
+    "cvc2",
+    "pin",
+    "password",
+    "secret",
+    "expiry",
+    "securitycode",
+)
+# Prefixes too: ``cvv_code``, ``cvc_value``, ``pin_block``.
+_SECRET_PREFIXES = ("cvv", "cvc", "pinblock", "pincode", "securitycode")
 
-# Runs of digit groups joined by single spaces or dashes; card numbers are looked for
+# Runs of digit groups joined by single spaces, dashes or dots; card numbers are looked for
 # inside each run (a PAN may stand next to other numbers: "1 4111 1111 1111 1111 2").
-_RUN = re.compile(r"\d+(?:[ -]\d+)*")
+_RUN = re.compile(r"\d+(?:[ .-]\d+)*")
 _GROUP = re.compile(r"\d+")
 
 
@@ -81,7 +96,9 @@ def is_pan_key(key: str) -> bool:
 def is_secret_key(key: str) -> bool:
     """Does a field named ``key`` hold a CVV, PIN, expiry, password, key or token?"""
     name = _normal(key)
-    return name in _SECRET_KEYS or name.endswith(_SECRET_SUFFIXES)
+    return (
+        name in _SECRET_KEYS or name.endswith(_SECRET_SUFFIXES) or name.startswith(_SECRET_PREFIXES)
+    )
 
 
 def _luhn(digits: str) -> bool:
@@ -95,14 +112,14 @@ def _luhn(digits: str) -> bool:
 
 
 def is_card_number(text: str) -> bool:
-    """13-19 digits (single spaces/dashes allowed between them) passing the Luhn check."""
-    digits = text.replace(" ", "").replace("-", "")
+    """13-19 digits (single spaces/dashes/dots allowed between them) passing the Luhn check."""
+    digits = text.replace(" ", "").replace("-", "").replace(".", "")
     return 13 <= len(digits) <= 19 and digits.isdigit() and digits.isascii() and _luhn(digits)
 
 
 def mask_card_no(card_no: object) -> str:
     """First 6 and last 4 digits, the rest as ``*`` (PCI DSS display rule)."""
-    text = str(card_no).replace(" ", "").replace("-", "")
+    text = str(card_no).replace(" ", "").replace("-", "").replace(".", "")
     if len(text) <= 10:
         return "*" * len(text)
     return f"{text[:6]}{'*' * (len(text) - 10)}{text[-4:]}"

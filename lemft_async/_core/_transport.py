@@ -349,13 +349,16 @@ class BaseTransport:
         except (APIError, httpx.RequestError):
             raise
         except Exception as exc:
-            raise APIResponseValidationError(
-                None,
-                f"the answer could not be decoded ({type(exc).__name__})",
-                call.traceid,
-                call.endpoint.path,
-                status_code=response.status_code,
-            ) from None
+            broken = type(exc).__name__
+        # Raised outside the except block: the decoder's exception (a JSONDecodeError holds
+        # the whole body) must not stay on __context__.
+        raise APIResponseValidationError(
+            None,
+            f"the answer could not be decoded ({broken})",
+            call.traceid,
+            call.endpoint.path,
+            status_code=response.status_code,
+        )
 
     def _parsed(self, payload: Any, call: Call[T]) -> T:
         """``call.parse(payload)``. A success answer that does not fit its model is an
@@ -372,22 +375,24 @@ class BaseTransport:
                 if isinstance(exc, ValidationError)
                 else (exc.message if isinstance(exc, APIError) else type(exc).__name__)
             )
-            status = call.response.status_code if call.response is not None else None
-            problem = APIResponseValidationError(
-                None,
-                f"the answer of {call.endpoint.name} does not fit its model ({detail})",
-                call.traceid,
-                call.endpoint.path,
-                status_code=status,
-            )
-            if not call.is_write:
-                raise problem from None
-            raise self.outcome_unknown(
-                call,
-                f"the server accepted {call.endpoint.name} but {problem.message}; it was most "
-                "likely carried out: reconcile before retrying",
-                problem,
-            ) from None
+        # Outside the except block: pydantic's error keeps the input (card data) and must
+        # not stay on __context__.
+        status = call.response.status_code if call.response is not None else None
+        problem = APIResponseValidationError(
+            None,
+            f"the answer of {call.endpoint.name} does not fit its model ({detail})",
+            call.traceid,
+            call.endpoint.path,
+            status_code=status,
+        )
+        if not call.is_write:
+            raise problem
+        raise self.outcome_unknown(
+            call,
+            f"the server accepted {call.endpoint.name} but {problem.message}; it was most "
+            "likely carried out: reconcile before retrying",
+            problem,
+        )
 
 
 def _short(error: BaseException) -> str:

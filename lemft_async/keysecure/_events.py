@@ -36,7 +36,7 @@ from ._constants import (
     str_enum,
 )
 from ._models import EpochMs, KeySecureModel
-from ._signing import signature_matches
+from ._signing import render_value, signature_matches
 
 __all__ = [
     "AuthData",
@@ -278,6 +278,16 @@ class CallbackVerifier:
             raise WebhookVerificationError(
                 "data is not a JSON object: cannot verify", reason="not_object"
             )
+        if data is not None:
+            # The documented Java lets a data field named timestamp/appId replace the header
+            # value in the signed string: the header would then be unsigned, and a replay
+            # with a fresh Timestamp header would pass the freshness window. Such a field
+            # must therefore say what the header and the app id say.
+            for name, expected in (("timestamp", timestamp.strip()), ("appId", self._app_id)):
+                if name in data and render_value(data[name]) not in (None, expected):
+                    raise WebhookVerificationError(
+                        f"data.{name} differs from the signed {name}", reason="bad_signature"
+                    )
         if not signature_matches(self._secrets, self._app_id, timestamp.strip(), data, signature):
             raise WebhookVerificationError("signature mismatch", reason="bad_signature")
         plain: dict[str, Any] = to_plain(body)

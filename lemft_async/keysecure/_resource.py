@@ -66,7 +66,15 @@ class KeySecureResource:
         body: Mapping[str, Any] | None = None,
     ) -> M:
         def parse(data: Any) -> M:
-            return cast_to.model_validate(data if isinstance(data, dict) else {})
+            if data is None:
+                data = {}  # accepted without details
+            if not isinstance(data, dict):
+                # A list or a scalar where an entity was expected does not fit (for a
+                # write: an unknown outcome, decided by the transport).
+                raise APIResponseValidationError(
+                    None, f"expected a {cast_to.__name__} object, got {type(data).__name__}"
+                )
+            return cast_to.model_validate(data)
 
         return await self._client._call(  # type: ignore[no-any-return]
             operation, path_params=path_params, body=body, parse=parse

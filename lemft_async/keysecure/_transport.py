@@ -144,6 +144,8 @@ class KeySecureTransport(BaseTransport):
                 return None  # the fresh token was refused too
             call.done.add(self._TOKEN)
             self.log.info("keysecure %s: code %s; new token, retrying", label, error.code)
+            # The rejected token stays a secret for error texts (a message may echo it).
+            self.extra_secrets = (*self.extra_secrets[-3:], call.auth.value)
             call.auth = await self._tokens().replace_rejected(call.auth)
             return Recovery.RETRY
         if (

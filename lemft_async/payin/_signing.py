@@ -146,6 +146,9 @@ def canonical_string(params: Mapping[str, object], *, nested: NestedRendering = 
     for key, value in params.items():
         if not isinstance(key, str):
             raise TypeError(f"parameter names must be str, got {type(key).__name__}")
+        if not key or "&" in key or "=" in key:
+            # "x&mchId" would sign as two parameters (ambiguous, like a folded value).
+            raise ValueError("parameter names must not be empty or contain '&' or '='")
         if key == SIGN:
             continue
         text = render_value(value, name=key, nested=nested)

@@ -48,6 +48,17 @@ def encode_form(params: Mapping[str, object], secret: str) -> dict[str, str]:
 AMBIGUOUS_ERR_CODES = frozenset({"0010", "0110", "0111", "0118", "0120"})
 
 
+def _err_code(value: object) -> str | None:
+    """XxPay's errCode as its 4-digit text: ``110``, ``"110"`` and ``" 0110"`` are all
+    ``"0110"`` (an ambiguous code must not pass for a definite one by its spelling)."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if text.isdigit() and text.isascii() and len(text) < 4:
+        text = text.zfill(4)
+    return text
+
+
 def classify(error: BaseException) -> Disposition:
     """Payin's own rows, then the rows every API shares (HTTP and transport)."""
     if isinstance(error, PayinError) and error.err_code in AMBIGUOUS_ERR_CODES:
@@ -108,7 +119,7 @@ class PayinTransport(BaseTransport):
             raise PayinError(
                 self.server_text(ret_msg),
                 ret_code=str(ret_code),
-                err_code=None if err_code is None else str(err_code),
+                err_code=_err_code(err_code),
                 err_des=self.server_text(err_des) if isinstance(err_des, str) else None,
                 path=path,
                 status_code=status,

@@ -250,7 +250,8 @@ def test_keysecure_receiver_answers_signed_random_callbacks_without_a_5xx(
 @given(
     fields=st.dictionaries(
         st.sampled_from(["payOrderId", "mchOrderNo", "amount", "status", "agentpayOrderId"])
-        | st.text(min_size=1, max_size=8),
+        # Names with '&' or '=' cannot be signed (they would fold parameters).
+        | st.text(min_size=1, max_size=8).filter(lambda k: "&" not in k and "=" not in k),
         st.text(max_size=30) | st.just("9" * 5000),
         max_size=6,
     )

@@ -176,14 +176,29 @@ async def test_open_card_generates_a_fresh_out_order_id(
     assert sent(route, 0) == expected(bin_id="cpi_1", amount=Decimal("10"), out_order_id=ids[0])
 
 
-async def test_open_card_keeps_the_servers_out_order_id(
+async def test_an_answer_about_another_out_order_id_is_outcome_unknown(
     client: AsyncLemft, api: respx.MockRouter
 ) -> None:
-    api.post(OPEN_CARD).mock(return_value=envelope({"order_info": {**ORDER, "out_order_id": "s"}}))
+    # The answer names another order than the one sent: ours may or may not exist.
+    route = api.post(OPEN_CARD).mock(
+        return_value=envelope({"order_info": {**ORDER, "out_order_id": "someone-else"}})
+    )
 
-    order = await client.orders.open_card(bin_id="cpi_1", amount=10)
+    with pytest.raises(OutcomeUnknownError, match="another out_order_id") as info:
+        await client.orders.open_card(bin_id="cpi_1", amount=10, out_order_id="mine-1")
 
-    assert order.out_order_id == "s"
+    assert route.call_count == 1
+    assert info.value.out_order_id == "mine-1"
+
+
+async def test_an_answer_echoing_our_out_order_id_is_accepted(
+    client: AsyncLemft, api: respx.MockRouter
+) -> None:
+    api.post(OPEN_CARD).mock(
+        return_value=envelope({"order_info": {**ORDER, "out_order_id": "mine-1"}})
+    )
+    order = await client.orders.open_card(bin_id="cpi_1", amount=10, out_order_id="mine-1")
+    assert order.out_order_id == "mine-1"
 
 
 @pytest.mark.parametrize(
