@@ -10,9 +10,36 @@ from __future__ import annotations
 import logging
 import os
 
-__all__ = ["logger", "setup_from_env"]
+__all__ = ["RedactingFilter", "child_logger", "logger", "setup_from_env"]
 
+
+class RedactingFilter(logging.Filter):
+    """A second guard on the package logger: whatever a log record carries (its message
+    and arguments, rendered), card numbers in it are masked before any handler sees it.
+    The first guard is that nothing logs a body, a credential or card data at all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ._redact import mask_text  # _redact is pure; imported here to keep this module first
+
+        text = record.getMessage()
+        masked = mask_text(text)
+        if masked != text:
+            record.msg, record.args = masked, None
+        return True
+
+
+_FILTER = RedactingFilter()
 logger = logging.getLogger("lemft_async")
+logger.addFilter(_FILTER)
+
+
+def child_logger(name: str) -> logging.Logger:
+    """``lemft_async.<name>`` with the redacting filter (a logger's filters are not
+    inherited by its children, so each package logger gets its own)."""
+    child = logger.getChild(name)
+    if _FILTER not in child.filters:
+        child.addFilter(_FILTER)
+    return child
 
 
 def setup_from_env() -> None:

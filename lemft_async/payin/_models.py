@@ -106,6 +106,11 @@ class _PayinStatusMixin:
         return payin_is_paid(self.status)
 
     @property
+    def succeeded(self) -> bool:
+        """The money arrived (``is_paid``): one name for pay-ins and payouts."""
+        return self.is_paid
+
+    @property
     def is_pending(self) -> bool:
         """True for status 0 (created) and 1 (paying)."""
         return payin_is_pending(self.status)
@@ -146,6 +151,11 @@ class _PayoutStatusMixin:
     def is_success(self) -> bool:
         """True only for status 2."""
         return payout_is_success(self.status)
+
+    @property
+    def succeeded(self) -> bool:
+        """The money left (``is_success``): one name for pay-ins and payouts."""
+        return self.is_success
 
     @property
     def is_pending(self) -> bool:
