@@ -1,4 +1,9 @@
-"""Helpers shared by the benchmarks: a free port and a uvicorn server in a subprocess."""
+"""Helpers shared by the benchmarks: a free port and a uvicorn server in a subprocess.
+
+The child binds with ``--host/--port``, so uvicorn makes the socket itself through
+``loop.create_server`` (``proto=IPPROTO_TCP``) and asyncio sets ``TCP_NODELAY`` on every
+connection. (A socket bound by hand must do the same: see ``lemft_async.sandbox.serve.bind``.)
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """lemft-async: the async Python SDK for the LEMFT OPEN-API."""
 
 from ._client import AsyncLemft
+from ._core._options import RequestOptions
+from ._core._raw import RawResponse
 from ._core._retry import RetryPolicy
 from ._endpoints import ENDPOINTS, Endpoint
 from ._errors import (
@@ -49,6 +51,8 @@ __all__ = [
     "NullGate",
     "OutcomeUnknownError",
     "ParamError",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
     "ServerError",
     "SignatureError",

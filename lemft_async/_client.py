@@ -8,14 +8,24 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from typing_extensions import Self, Unpack
 
-from ._config import ENVIRONMENTS, Credentials, env_settings
-from ._core._checks import coerce_id
-from ._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
+from ._config import ENVIRONMENTS, LEMFT_VARIABLES, Credentials
+from ._core._checks import check_int_at_least, coerce_id
+from ._core._client import (
+    _NOT_GIVEN,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+    user_agent,
+)
 from ._core._config import resolve_base_url
 from ._core._endpoint import check_request_path
+from ._core._env import from_environment
 from ._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
 from ._core._logging import setup_from_env
+from ._core._options import CallSettings, RequestOptions
+from ._core._raw import to_raw
 from ._core._retry import RetryPolicy
 from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
@@ -34,7 +44,7 @@ if TYPE_CHECKING:
     from .resources.wallets import AsyncWallets
     from .webhooks._client_ns import AsyncWebhooks
 
-__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncLemft"]
+__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncLemft", "AsyncLemftWithRawResponse"]
 
 
 class AsyncLemft(BaseClient):
@@ -50,14 +60,15 @@ class AsyncLemft(BaseClient):
     """
 
     _client_name = "AsyncLemft"
+    _transport: LemftTransport
 
     def __init__(
         self,
         *,
-        customer_id: int | str,
-        app_id: int | str,
-        key: str,
-        api_key: str,
+        customer_id: int | str | None = None,
+        app_id: int | str | None = None,
+        key: str | None = None,
+        api_key: str | None = None,
         environment: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -71,35 +82,52 @@ class AsyncLemft(BaseClient):
         allow_insecure: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         setup_from_env()
+        given = from_environment(
+            {
+                "customer_id": customer_id,
+                "app_id": app_id,
+                "key": key,
+                "api_key": api_key,
+                "environment": environment,
+                "base_url": base_url,
+            },
+            LEMFT_VARIABLES,
+            prefix="LEMFT",
+        )
+        environment, base_url = given["environment"], given["base_url"]
+        # A bad id names where it came from (the variable, never its value).
         credentials = Credentials(
-            customer_id=coerce_id("customer_id", customer_id),
-            app_id=coerce_id("app_id", app_id),
-            key=key,
-            api_key=api_key,
+            customer_id=coerce_id(
+                "customer_id" if customer_id is not None else "LEMFT_CUSTOMER_ID",
+                given["customer_id"],
+            ),
+            app_id=coerce_id("app_id" if app_id is not None else "LEMFT_APP_ID", given["app_id"]),
+            key=given["key"],
+            api_key=given["api_key"],
         )
         if signature_encoding not in SIGNATURE_ENCODINGS:
             raise ValueError(
                 f"signature_encoding must be one of {SIGNATURE_ENCODINGS}, "
                 f"got {signature_encoding!r}"
             )
-        if gate is not None and not callable(getattr(gate, "hold", None)):
-            raise TypeError("gate must provide hold(key) -> async context manager")
-        self._set_options(timeout, max_retries)
-        if (
-            isinstance(max_page_size, bool)
-            or not isinstance(max_page_size, int)
-            or max_page_size < 1
-        ):
-            raise ValueError(f"max_page_size must be an int >= 1, got {max_page_size!r}")
-        self._max_page_size = max_page_size
+        _check_gate(gate)
+        self._set_options(
+            timeout, max_retries, default_headers, protected=LemftTransport.protected_headers
+        )
+        self._max_page_size = check_int_at_least("max_page_size", max_page_size, 1)
         self._endpoints = resolve_paths(path_overrides, method_overrides)
         http = self._open_http(http_client)
         self._transport = LemftTransport(
             http=http,
             base_url=resolve_base_url(
-                environment, base_url, allow_insecure=allow_insecure, environments=ENVIRONMENTS
+                environment,
+                base_url,
+                allow_insecure=allow_insecure,
+                environments=ENVIRONMENTS,
+                env_prefix="LEMFT",
             ),
             credentials=credentials,
             gate=gate if gate is not None else default_gate(),
@@ -109,18 +137,53 @@ class AsyncLemft(BaseClient):
             user_agent=user_agent("lemft"),
         )
 
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+        retry_policy: RetryPolicy | None = _NOT_GIVEN,
+        default_headers: Mapping[str, str] = _NOT_GIVEN,
+        max_response_bytes: int = _NOT_GIVEN,
+        environment: str | None = None,
+        base_url: str | None = None,
+        allow_insecure: bool = False,
+        gate: Gate | None = None,
+    ) -> Self:
+        """A copy with other defaults sharing the pool and (unless ``gate=`` is given) the
+        gate; ``environment``/``base_url`` point the copy at another host."""
+        _check_gate(gate)
+        resolved = (
+            None
+            if environment is None and base_url is None
+            else resolve_base_url(
+                environment, base_url, allow_insecure=allow_insecure, environments=ENVIRONMENTS
+            )
+        )
+        clone = super().with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+        )
+        changes: dict[str, Any] = {}
+        if resolved is not None:
+            changes["base_url"] = resolved
+        if gate is not None:
+            changes["gate"] = gate
+        if changes:
+            clone._replace_transport(**changes)
+        return clone
+
     # -- construction helpers ------------------------------------------------------------
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncLemft:
-        """Build from ``LEMFT_CUSTOMER_ID``, ``LEMFT_APP_ID``, ``LEMFT_KEY``, ``LEMFT_API_KEY``
-        and ``LEMFT_ENVIRONMENT`` or ``LEMFT_BASE_URL``; keyword arguments override them."""
-        settings = env_settings()
-        if "environment" in overrides or "base_url" in overrides:
-            settings.pop("environment", None)
-            settings.pop("base_url", None)
-        settings.update(overrides)
-        return cls(**settings)
+        """``AsyncLemft(**overrides)``: every omitted argument comes from ``LEMFT_CUSTOMER_ID``,
+        ``LEMFT_APP_ID``, ``LEMFT_KEY``, ``LEMFT_API_KEY`` and ``LEMFT_ENVIRONMENT`` or
+        ``LEMFT_BASE_URL`` (as the constructor does); keyword arguments win."""
+        return cls(**overrides)
 
     # -- properties -------------------------------------------------------------------------
 
@@ -215,8 +278,9 @@ class AsyncLemft(BaseClient):
         operation: str,
         params: Mapping[str, Any],
         parse: Callable[[Any], Any] | None,
+        settings: CallSettings | None = None,
     ) -> Any:
-        return await self._send(self._endpoint(operation), params, parse)
+        return await self._send(self._endpoint(operation), params, parse, settings=settings)
 
     async def _send(
         self,
@@ -225,18 +289,22 @@ class AsyncLemft(BaseClient):
         parse: Callable[[Any], Any] | None,
         *,
         traceid: str | None = None,
+        settings: CallSettings | None = None,
     ) -> Any:
         self._check_open()
+        if settings is None:
+            settings = self._call_settings({})
         transport = self._transport
         out_order_id = params.get("out_order_id")
         return await transport.call(
             endpoint,
             encode_body(transport.credentials, params),
             parse=parse,
-            max_retries=self._max_retries,
-            timeout=self._timeout,
+            max_retries=settings.max_retries,
+            timeout=settings.timeout,
             traceid=traceid,
             references=None if out_order_id is None else {"out_order_id": str(out_order_id)},
+            headers=settings.headers,
         )
 
     async def request(
@@ -246,6 +314,7 @@ class AsyncLemft(BaseClient):
         *,
         kind: OperationKind | None = None,
         traceid: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Any:
         """Call any path (signed, gated, retried) and return the decoded ``data``.
 
@@ -254,6 +323,7 @@ class AsyncLemft(BaseClient):
         ``path`` is a known operation, and is ``"write"`` (never re-sent on an unknown
         outcome) otherwise.
         """
+        settings = self._call_settings(options)
         path = check_request_path(path)
         if body is not None and not isinstance(body, Mapping):
             raise TypeError(f"body must be a mapping, got {type(body).__name__}")
@@ -266,10 +336,30 @@ class AsyncLemft(BaseClient):
             endpoint = dataclasses.replace(known, kind=kind)
         else:
             endpoint = known
-        return await self._send(endpoint, dict(body or {}), None, traceid=traceid)
+        return await self._send(
+            endpoint, dict(body or {}), None, traceid=traceid, settings=settings
+        )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLemftWithRawResponse:
+        """``client.with_raw_response.request(...)`` returns a ``RawResponse``; each
+        namespace has its own (``client.orders.with_raw_response.retrieve(...)``)."""
+        return AsyncLemftWithRawResponse(self)
 
     def __repr__(self) -> str:
         return (
             f"AsyncLemft(customer_id={self.customer_id}, app_id={self.app_id}, "
             f"base_url={self.base_url!r}, key=***, api_key=***)"
         )
+
+
+class AsyncLemftWithRawResponse:
+    """``AsyncLemft.request`` returning a ``RawResponse``."""
+
+    def __init__(self, client: AsyncLemft) -> None:
+        self.request = to_raw(client.request)
+
+
+def _check_gate(gate: object) -> None:
+    if gate is not None and not callable(getattr(gate, "hold", None)):
+        raise TypeError("gate must provide hold(key) -> async context manager")

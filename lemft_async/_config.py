@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from ._core._checks import coerce_id
+from ._core._env import EnvOption
 
 __all__ = [
     "ENVIRONMENTS",
+    "LEMFT_VARIABLES",
     "Credentials",
     "Environment",
-    "env_settings",
 ]
 
 Environment = Literal["sandbox", "production"]
@@ -58,32 +57,11 @@ class Credentials:
         )
 
 
-def env_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read ``LEMFT_*`` variables into constructor keyword arguments.
-
-    Error messages name the variable, never its value.
-    """
-    env = os.environ if environ is None else environ
-    missing = [
-        name
-        for name in ("LEMFT_CUSTOMER_ID", "LEMFT_APP_ID", "LEMFT_KEY", "LEMFT_API_KEY")
-        if not env.get(name)
-    ]
-    if missing:
-        raise ValueError(f"missing environment variable(s): {', '.join(missing)}")
-    settings: dict[str, Any] = {
-        "customer_id": coerce_id("LEMFT_CUSTOMER_ID", env["LEMFT_CUSTOMER_ID"]),
-        "app_id": coerce_id("LEMFT_APP_ID", env["LEMFT_APP_ID"]),
-        "key": env["LEMFT_KEY"],
-        "api_key": env["LEMFT_API_KEY"],
-    }
-    environment, base_url = env.get("LEMFT_ENVIRONMENT"), env.get("LEMFT_BASE_URL")
-    if environment and base_url:
-        raise ValueError("set LEMFT_ENVIRONMENT or LEMFT_BASE_URL, not both")
-    if not environment and not base_url:
-        raise ValueError("set LEMFT_ENVIRONMENT (sandbox|production) or LEMFT_BASE_URL")
-    if environment:
-        settings["environment"] = environment
-    if base_url:
-        settings["base_url"] = base_url
-    return settings
+LEMFT_VARIABLES = (
+    EnvOption("customer_id", "LEMFT_CUSTOMER_ID"),
+    EnvOption("app_id", "LEMFT_APP_ID"),
+    EnvOption("key", "LEMFT_KEY"),
+    EnvOption("api_key", "LEMFT_API_KEY"),
+)
+"""Constructor arguments read from the environment when omitted (and the host from
+``LEMFT_ENVIRONMENT`` or ``LEMFT_BASE_URL``)."""

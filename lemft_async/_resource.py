@@ -27,6 +27,7 @@ from ._core._checks import (
     optional,
 )
 from ._core._errors import APIResponseValidationError
+from ._core._options import CallSettings, RequestOptions
 from ._core._pagination import extract_items
 from ._pagination import AsyncPage, AsyncPaginator
 
@@ -49,6 +50,7 @@ __all__ = [
     "AsyncAPIResource",
     "Changes",
     "Param",
+    "RequestOptions",
     "Spec",
     "build_params",
     "check_id",
@@ -226,9 +228,11 @@ class Changes(Spec):
     ``extra_body``) must be given."""
 
 
-# Arguments every method takes besides its spec's params: paging and per-call options.
+# Arguments every method takes besides its spec's params: paging and per-call options
+# (``extra_body`` and ``**options: Unpack[RequestOptions]``: timeout, max_retries,
+# extra_headers).
 _PAGING = ("page_no", "page_size")
-_CALL_OPTIONS = ("extra_body",)
+_CALL_OPTIONS = ("extra_body", "options")
 _NOT_PARAMS = frozenset({"self", *_PAGING, *_CALL_OPTIONS})
 
 
@@ -257,6 +261,11 @@ class AsyncAPIResource:
                     f"{cls.__name__}.{method}: the signature's parameters {sorted(names)} "
                     f"differ from its spec's {sorted(spec.params)}"
                 )
+            options = signature.parameters.get("options")
+            if options is None or options.kind is not inspect.Parameter.VAR_KEYWORD:
+                raise TypeError(
+                    f"{cls.__name__}.{method} must take **options: Unpack[RequestOptions]"
+                )
 
     def __init__(self, client: AsyncLemft) -> None:
         self._client = client
@@ -276,10 +285,14 @@ class AsyncAPIResource:
                 raise ValueError(f"{self._operation(method)} needs at least one field to change")
         return params
 
-    @staticmethod
-    def _call_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
-        """The per-call options among a method's arguments (keyword args of ``_call`` & co)."""
-        return {name: arguments[name] for name in _CALL_OPTIONS}
+    def _call_options(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """The per-call options among a method's arguments (keyword args of ``_call`` & co):
+        ``extra_body``, and the call's settings (``timeout``, ``max_retries``,
+        ``extra_headers`` checked over the client's defaults, before any request)."""
+        return {
+            "extra_body": arguments["extra_body"],
+            "settings": self._client._call_settings(arguments["options"]),
+        }
 
     async def _get(
         self,
@@ -340,6 +353,7 @@ class AsyncAPIResource:
         cast_to: type[M],
         *,
         extra_body: Mapping[str, Any] | None = None,
+        settings: CallSettings | None = None,
         wrapper: str | None = None,
         echo: tuple[str, Any] | None = None,
     ) -> M:
@@ -350,7 +364,7 @@ class AsyncAPIResource:
             return result
 
         return await self._client._call_operation(  # type: ignore[no-any-return]
-            self._operation(method), lemft_params(params, extra_body), parse
+            self._operation(method), lemft_params(params, extra_body), parse, settings
         )
 
     async def _call_items(
@@ -360,6 +374,7 @@ class AsyncAPIResource:
         item_type: type[M],
         *,
         extra_body: Mapping[str, Any] | None = None,
+        settings: CallSettings | None = None,
     ) -> list[M]:
         """An unpaginated list (reference data); the item key is taken from the catalogue."""
         operation = self._operation(method)
@@ -370,7 +385,7 @@ class AsyncAPIResource:
             return [item_type.model_validate(item) for item in items]
 
         return await self._client._call_operation(  # type: ignore[no-any-return]
-            operation, lemft_params(params, extra_body), parse
+            operation, lemft_params(params, extra_body), parse, settings
         )
 
     async def _call_raw(
@@ -379,9 +394,10 @@ class AsyncAPIResource:
         params: Mapping[str, Any],
         *,
         extra_body: Mapping[str, Any] | None = None,
+        settings: CallSettings | None = None,
     ) -> Any:
         return await self._client._call_operation(
-            self._operation(method), lemft_params(params, extra_body), None
+            self._operation(method), lemft_params(params, extra_body), None, settings
         )
 
     def _paginate(
@@ -393,6 +409,7 @@ class AsyncAPIResource:
         page_no: int,
         page_size: int,
         extra_body: Mapping[str, Any] | None = None,
+        settings: CallSettings | None = None,
     ) -> AsyncPaginator[M]:
         check_page(page_no, page_size, max_page_size=self._client._max_page_size)
         operation = self._operation(method)
@@ -414,7 +431,7 @@ class AsyncAPIResource:
 
             body = {**base, "page_no": number, "page_size": page_size}
             return await self._client._call_operation(  # type: ignore[no-any-return]
-                operation, body, parse
+                operation, body, parse, settings
             )
 
         return AsyncPaginator(fetch, page_no)

@@ -26,6 +26,7 @@ from typing_extensions import Unpack
 from ._config import Credentials
 from ._core._codec import dumps
 from ._core._http_errors import decode_code_envelope
+from ._core._options import FRAMING_HEADERS
 from ._core._retry import Disposition, classify_http
 from ._core._transport import BaseTransport, Call, Recovery, TransportOptions
 from ._errors import ServerError, TimestampError, TooManyRequestsError, error_for_code
@@ -66,6 +67,11 @@ class LemftTransport(BaseTransport):
     """Everything one set of credentials needs to send calls; shared by ``with_options`` copies."""
 
     _RESYNCED: ClassVar[str] = "resynced"
+    protected_headers: ClassVar[frozenset[str]] = FRAMING_HEADERS | {
+        "timestamp",
+        "signature",
+        "traceid",
+    }
 
     def __init__(
         self,

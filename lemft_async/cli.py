@@ -1,19 +1,20 @@
 """The ``lemft`` command (extra ``cli``): the demo, the sandbox server, and read commands.
 
-    lemft demo [--cards 200 --latency 0.02]
-    lemft sandbox serve [--host 127.0.0.1 --port 8000 --latency 0.02 ...]
-    lemft wallets list [--currency USD] [--json]
+    lemft --version
+    lemft demo [--cards 200 --latency 0.02] [--json]
+    lemft sandbox serve [--host 127.0.0.1 --port 8000 --latency 0.02 --webhook URL ...]
+    lemft wallets list [--currency USD] [--page N | --all] [--json]
     lemft orders get ORDER_ID [--json]
 
 The read commands use ``AsyncLemft.from_env()`` (``LEMFT_CUSTOMER_ID``, ``LEMFT_APP_ID``,
 ``LEMFT_KEY``, ``LEMFT_API_KEY`` and ``LEMFT_ENVIRONMENT`` or ``LEMFT_BASE_URL``).
-rich, starlette and uvicorn are imported only by the commands that need them.
+rich, starlette and uvicorn are imported only by the commands that need them; without
+them a command says which extra to install (``--json`` output needs none of them).
 """
 
 from __future__ import annotations
 
 import argparse
-import enum
 import json
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import anyio
+
+from . import _cli_read
+from ._core._extras import MissingExtraError, require_extra
+from ._version import __version__
 
 __all__ = ["main"]
 
@@ -62,44 +67,91 @@ def _positive(text: str) -> int:
     return value
 
 
+_FAULT_HELP = {
+    "error": "probability of a 10005 system error per request",
+    "drop": "probability of dropping the connection after the handler ran",
+    "slow": "probability of answering after --slow-seconds",
+    "malformed": "probability of an undecodable answer",
+    "order-fail": "probability that a card order ends failed",
+    "payment-fail": "probability that a payment ends failed",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lemft", description="LEMFT async SDK tools")
+    parser.add_argument(
+        "--version", action="version", version=f"lemft {__version__}", help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="issue cards concurrently against the sandbox")
     demo.add_argument("--cards", type=_positive, default=200, help="cards to issue (200)")
     demo.add_argument("--latency", type=_seconds, default=0.02, help="seconds/request (0.02)")
-    demo.add_argument("--amount", type=_decimal, default=Decimal("10.00"), help="per card")
-    demo.add_argument("--concurrency", type=_positive, default=8, help="calls queued at once")
-    demo.add_argument("--seed", type=int, default=0, help="sandbox RNG seed")
+    demo.add_argument(
+        "--amount", type=_decimal, default=Decimal("10.00"), help="amount per card (10.00)"
+    )
+    demo.add_argument("--concurrency", type=_positive, default=8, help="calls queued at once (8)")
+    demo.add_argument("--seed", type=int, default=0, help="sandbox RNG seed (0)")
     demo.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     sandbox = commands.add_parser("sandbox", help="the embedded LEMFT sandbox")
-    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    sandbox_commands = sandbox.add_subparsers(
+        dest="sandbox_command", required=True, metavar="COMMAND"
+    )
     serve = sandbox_commands.add_parser("serve", help="serve the sandbox over HTTP (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1", help="loopback address (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (8000; 0 = any free)")
     serve.add_argument("--allow-remote", action="store_true", help="allow a non-loopback host")
-    serve.add_argument("--latency", type=_seconds, default=0.0)
-    serve.add_argument("--order-delay", type=_seconds, default=0.0)
-    serve.add_argument("--time-scale", type=_seconds, default=1.0)
-    serve.add_argument("--seed", type=int, default=0)
-    for knob in ("error", "drop", "slow", "malformed", "order-fail", "payment-fail"):
-        serve.add_argument(f"--{knob}-rate", type=_rate, default=0.0)
-    serve.add_argument("--slow-seconds", type=_seconds, default=1.0)
-    serve.add_argument("--log-level", default="warning", choices=("error", "warning", "info"))
+    serve.add_argument(
+        "--latency", type=_seconds, default=0.0, help="seconds added to every request (0)"
+    )
+    serve.add_argument(
+        "--order-delay", type=_seconds, default=0.0, help="seconds until an order completes (0)"
+    )
+    serve.add_argument(
+        "--time-scale",
+        type=_seconds,
+        default=1.0,
+        help="multiplier for notification redelivery delays (1.0)",
+    )
+    serve.add_argument("--seed", type=int, default=0, help="RNG seed for faults and ids (0)")
+    for knob, text in _FAULT_HELP.items():
+        serve.add_argument(f"--{knob}-rate", type=_rate, default=0.0, help=f"{text} (0..1, 0)")
+    serve.add_argument(
+        "--slow-seconds", type=_seconds, default=1.0, help="delay of a slow answer (1.0)"
+    )
+    serve.add_argument(
+        "--webhook",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="deliver signed notifications to this http(s) URL (repeatable)",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="warning",
+        choices=("error", "warning", "info"),
+        help="uvicorn log level (warning)",
+    )
 
     wallets = commands.add_parser("wallets", help="wallets (real credentials from env)")
-    wallet_commands = wallets.add_subparsers(dest="wallets_command", required=True)
+    wallet_commands = wallets.add_subparsers(
+        dest="wallets_command", required=True, metavar="COMMAND"
+    )
     wallet_list = wallet_commands.add_parser("list", help="list wallets")
-    wallet_list.add_argument("--currency")
-    wallet_list.add_argument("--page-size", type=_positive, default=50)
+    wallet_list.add_argument("--currency", help="only wallets in this currency (e.g. USD)")
+    which = wallet_list.add_mutually_exclusive_group()
+    which.add_argument("--page", type=_positive, default=1, help="page number to show (1)")
+    which.add_argument("--all", action="store_true", help="fetch and show every page")
+    wallet_list.add_argument(
+        "--page-size", type=_positive, default=50, help="wallets per page (50)"
+    )
     wallet_list.add_argument("--json", action="store_true", help="print JSON")
 
     orders = commands.add_parser("orders", help="card orders (real credentials from env)")
-    order_commands = orders.add_subparsers(dest="orders_command", required=True)
+    order_commands = orders.add_subparsers(dest="orders_command", required=True, metavar="COMMAND")
     order_get = order_commands.add_parser("get", help="show one order and its bills")
-    order_get.add_argument("order_id")
+    order_get.add_argument("order_id", help="the order's order_id")
     order_get.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -113,8 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sandbox":
             return _serve(args)
         if args.command == "wallets":
-            return anyio.run(_wallets_list, args)
-        return anyio.run(_orders_get, args)
+            return anyio.run(_cli_read.wallets_list, args)
+        return anyio.run(_cli_read.orders_get, args)
+    except MissingExtraError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -123,15 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.json:
+        result = anyio.run(_run_demo, args, None)
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0 if result.ok else 1
+    require_extra("lemft demo (without --json)", "cli", "rich")
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from .sandbox.demo import render
 
-    if args.json:
-        result = anyio.run(_run_demo, args, None)
-        print(json.dumps(result.as_dict(), indent=2))
-        return 0 if result.ok else 1
     console = Console()
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
     # A low refresh rate: the bar redraws in a thread that competes for the GIL.
@@ -161,6 +217,7 @@ async def _run_demo(args: argparse.Namespace, on_progress: Any) -> Any:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    require_extra("lemft sandbox serve", "sandbox", "starlette", "uvicorn")
     from .sandbox import Sandbox
     from .sandbox.serve import is_loopback, serve
 
@@ -184,127 +241,13 @@ def _serve(args: argparse.Namespace) -> int:
         order_fail_rate=args.order_fail_rate,
         payment_fail_rate=args.payment_fail_rate,
     )
+    for url in args.webhook:
+        try:
+            sandbox.add_webhook(url)
+        except ValueError as exc:
+            print(f"error: --webhook: {exc}", file=sys.stderr)
+            return 2
     serve(sandbox, host=args.host, port=args.port, log_level=args.log_level)
-    return 0
-
-
-# -- read commands ----------------------------------------------------------------------------
-
-
-def _money(value: Decimal | None) -> str:
-    """Exact text, at least two decimals (``100000`` -> ``100000.00``); never via float."""
-    if value is None:
-        return ""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        return str(value.quantize(Decimal("0.01")))
-    return str(value)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return str(value.strftime("%Y-%m-%d %H:%M:%S"))
-    if isinstance(value, enum.IntEnum):
-        return f"{int(value)} {value.name.lower()}"
-    return str(value)
-
-
-def _client_from_env() -> Any:
-    from . import AsyncLemft
-
-    return AsyncLemft.from_env()
-
-
-async def _wallets_list(args: argparse.Namespace) -> int:
-    from ._errors import LemftError
-
-    try:
-        client = _client_from_env()
-    except (ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        async with client:
-            page = await client.wallets.list(currency=args.currency, page_size=args.page_size)
-    except LemftError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        data = {
-            "total": page.total,
-            "page_no": page.page_no,
-            "page_size": page.page_size,
-            "wallets": [w.model_dump(mode="json") for w in page.items],
-        }
-        print(json.dumps(data, indent=2))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"wallets ({page.total} in total)")
-    for name in ("wallet_id", "name", "currency", "available", "frozen", "status", "created"):
-        table.add_column(name, justify="right" if name in ("available", "frozen") else "left")
-    for w in page.items:
-        table.add_row(
-            str(w.wallet_id),
-            w.wallet_name or "",
-            w.currency or "",
-            _money(w.available_balance),
-            _money(w.freeze_balance),
-            _text(w.status),
-            _text(w.create_at),
-        )
-    Console().print(table)
-    return 0
-
-
-async def _orders_get(args: argparse.Namespace) -> int:
-    from ._errors import LemftError
-
-    try:
-        client = _client_from_env()
-    except (ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        async with client:
-            detail = await client.orders.retrieve(args.order_id)
-    except (LemftError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(detail.model_dump(mode="json"), indent=2))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    order = detail.order_info
-    info = Table(title=f"order {order.order_id}", show_header=False)
-    info.add_column("field")
-    info.add_column("value")
-    for name in ("out_order_id", "order_type", "status", "card_type", "bin_id", "card_id"):
-        info.add_row(name, _text(getattr(order, name)))
-    info.add_row("amount", f"{order.currency} {_money(order.amount)}")
-    info.add_row("fee", f"{order.currency} {_money(order.fee)}")
-    info.add_row("created", _text(order.create_at))
-    info.add_row("completed", _text(order.complete_at))
-    bills = Table(title="bills")
-    for name in ("bill_type", "in/out", "category", "amount", "time"):
-        bills.add_column(name, justify="right" if name == "amount" else "left")
-    for bill in detail.order_bill_list:
-        for line in bill.bill_list:
-            bills.add_row(
-                _text(bill.bill_type),
-                _text(bill.in_out_type),
-                _text(line.bill_category),
-                _money(line.amount),
-                _text(bill.transaction_time),
-            )
-    console = Console()
-    console.print(info)
-    console.print(bills)
     return 0
 
 

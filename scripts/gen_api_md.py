@@ -1,28 +1,44 @@
-"""Generate ``api.md`` (the API reference) from the endpoint catalogue and the resource classes.
+"""Generate ``api.md`` (the API reference) from the catalogues and by introspecting the clients.
 
     python scripts/gen_api_md.py           # rewrite api.md
     python scripts/gen_api_md.py --check   # exit 1 if api.md is out of date
     python scripts/gen_api_md.py --coverage  # print the README "API coverage" table
 
-The tables come from ``lemft_async._endpoints.ENDPOINTS`` (path, documented or inferred,
-read or write) and from the signatures of the resource methods, so the reference cannot
-drift from the code: ``tests/resources/test_api_md.py`` fails when it does.
+The LEMFT tables come from ``lemft_async._endpoints.ENDPOINTS`` (path, documented or
+inferred, read or write) and from the signatures of the resource methods. The client-level
+methods of ``AsyncLemft``, ``AsyncPayin`` and ``AsyncKeySecure`` (and each KeySecure
+namespace), the ``lemft_async.webhooks`` functions and every event type are found by
+introspection (public names, ``inspect.signature``, the first docstring line), so a changed
+signature shows up on the next run: ``tests/resources/test_api_md.py`` fails when api.md
+drifts from the code.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import importlib
 import inspect
+import pkgutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from lemft_async._endpoints import ENDPOINTS, Endpoint
 from lemft_async._resource import AsyncAPIResource
 
-__all__ = ["API_MD", "HELPERS", "NAMESPACES", "coverage_table", "render"]
+__all__ = [
+    "API_MD",
+    "HELPERS",
+    "NAMESPACES",
+    "coverage_table",
+    "event_types",
+    "public_methods",
+    "render",
+    "signature_of",
+]
 
 API_MD = Path(__file__).resolve().parent.parent / "api.md"
 
@@ -40,7 +56,7 @@ NAMESPACES = {
 # Public methods that are helpers over a catalogued operation (not operations themselves).
 HELPERS = {"orders.open_cards": "orders.open_card"}
 
-_LEFT_OUT = {"self", "extra_body"}
+_LEFT_OUT = {"self", "cls", "extra_body"}
 
 
 def resource_class(namespace: str) -> type[AsyncAPIResource]:
@@ -62,12 +78,17 @@ def _method(name: str) -> Callable[..., Any]:
     return function
 
 
-def short_signature(name: str) -> str:
-    """``method(positional, *, required, optional=default)`` without ``self``/``extra_body``."""
+def signature_of(function: Callable[..., Any], name: str) -> str:
+    """``name(positional, *, required, optional=default)``; leaves out ``self``,
+    ``extra_body`` and ``**options`` (the per-call options every method takes)."""
     parts: list[str] = []
     star = False
-    for param in inspect.signature(_method(name)).parameters.values():
-        if param.name in _LEFT_OUT:
+    for param in inspect.signature(function).parameters.values():
+        if param.name in _LEFT_OUT or param.kind is inspect.Parameter.VAR_KEYWORD:
+            continue
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            parts.append(f"*{param.name}")
+            star = True
             continue
         if param.kind is inspect.Parameter.KEYWORD_ONLY and not star:
             parts.append("*")
@@ -75,14 +96,223 @@ def short_signature(name: str) -> str:
         if param.default is inspect.Parameter.empty:
             parts.append(param.name)
         else:
-            parts.append(f"{param.name}={param.default!r}")
-    return f"{name.split('.')[1]}({', '.join(parts)})"
+            parts.append(f"{param.name}={_default_text(param.default)}")
+    return f"{name}({', '.join(parts)})"
+
+
+def _default_text(value: Any) -> str:
+    """``repr`` of a default; a sentinel whose repr carries an address (``<object object at
+    0x...>``, "leave unchanged") is written ``...`` so the output is stable."""
+    text = repr(value)
+    return "..." if " at 0x" in text else text
+
+
+def short_signature(name: str) -> str:
+    """``method(positional, *, required, optional=default)`` without ``self``/``extra_body``."""
+    return signature_of(_method(name), name.split(".")[1])
+
+
+def _annotation_text(annotation: Any) -> str:
+    if annotation is inspect.Signature.empty:
+        return ""
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    return str(text).replace("builtins.", "")
 
 
 def returns(name: str) -> str:
-    annotation = inspect.signature(_method(name)).return_annotation
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return text.replace("builtins.", "")
+    return _annotation_text(inspect.signature(_method(name)).return_annotation)
+
+
+# -- introspected sections: client-level methods, the two peers, webhooks ----------------------
+
+
+def _summary(value: Any) -> str:
+    # A class's own docstring only (not one inherited from its base).
+    doc = inspect.cleandoc(vars(value).get("__doc__") or "") if isinstance(value, type) else ""
+    doc = doc or (inspect.getdoc(value) or "" if not isinstance(value, type) else "")
+    first = doc.strip().split("\n\n")[0].replace("\n", " ").strip()
+    return first.replace("|", "\\|")
+
+
+def public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
+    """Public methods of ``cls`` (inherited ones included), in definition order, without
+    properties; ``__aenter__``-style dunders are left out."""
+    seen: dict[str, Callable[..., Any]] = {}
+    for klass in reversed(cls.__mro__):
+        if klass is object:
+            continue
+        for attr, value in vars(klass).items():
+            if attr.startswith("_"):
+                continue
+            if isinstance(value, (staticmethod, classmethod)):
+                seen[attr] = getattr(cls, attr)
+            elif inspect.isfunction(value):
+                seen[attr] = value
+            elif attr in seen and not inspect.isfunction(value):
+                del seen[attr]
+    return list(seen.items())
+
+
+def namespaces_of(cls: type) -> list[tuple[str, type]]:
+    """Properties (plain or cached) of ``cls`` whose return annotation names a class with
+    public methods (``client.cards`` -> ``AsyncCards``), in definition order."""
+    found: list[tuple[str, type]] = []
+    for klass in reversed(cls.__mro__):
+        for attr, value in vars(klass).items():
+            getter = getattr(value, "fget", None) or getattr(value, "func", None)
+            if attr.startswith("_") or not isinstance(value, (property, functools.cached_property)):
+                continue
+            if getter is None or any(attr == name for name, _ in found):
+                continue
+            annotation = _resolve(inspect.signature(getter).return_annotation, getter)
+            if (
+                isinstance(annotation, type)
+                and annotation.__module__.startswith("lemft_async.")
+                and public_methods(annotation)
+            ):
+                found.append((attr, annotation))
+    return found
+
+
+def _resolve(annotation: Any, function: Callable[..., Any]) -> Any:
+    """A string annotation as the class it names: in the function's module, else in any
+    loaded ``lemft_async`` module (names imported only under ``TYPE_CHECKING``)."""
+    if not isinstance(annotation, str):
+        return annotation
+    found = getattr(sys.modules[function.__module__], annotation, None)
+    if found is not None:
+        return found
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("lemft_async.") and module is not None:
+            candidate = vars(module).get(annotation)
+            if isinstance(candidate, type):
+                return candidate
+    return None
+
+
+def _method_table(cls: type, owner: str) -> list[str]:
+    lines = ["| method | async | returns | summary |", "|---|---|---|---|"]
+    for name, function in public_methods(cls):
+        asynchronous = "yes" if inspect.iscoroutinefunction(function) else ""
+        result = _annotation_text(inspect.signature(function).return_annotation)
+        cells = [
+            f"`{owner}.{signature_of(function, name)}`",
+            asynchronous,
+            f"`{result}`" if result else "",
+            _summary(function),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def event_types(module_name: str) -> list[type]:
+    """Classes in ``module.__all__`` whose name ends in ``Event`` or ``Notification``."""
+    from pydantic import BaseModel
+
+    module = importlib.import_module(module_name)
+    out: list[type] = []
+    for attr in getattr(module, "__all__", []):
+        value = getattr(module, attr, None)
+        if (
+            isinstance(value, type)
+            and issubclass(value, BaseModel)
+            and attr.endswith(("Event", "Notification"))
+        ):
+            out.append(value)
+    return out
+
+
+def _event_table(module_name: str) -> list[str]:
+    lines = ["| type | fields | summary |", "|---|---|---|"]
+    for cls in event_types(module_name):
+        fields = ", ".join(f"`{name}`" for name in getattr(cls, "model_fields", {}))
+        lines.append(f"| `{cls.__name__}` | {fields} | {_summary(cls)} |")
+    return lines
+
+
+def _functions_table(module_name: str) -> list[str]:
+    module = importlib.import_module(module_name)
+    lines = ["| function | returns | summary |", "|---|---|---|"]
+    for attr in getattr(module, "__all__", []):
+        value = getattr(module, attr, None)
+        if inspect.isfunction(value):
+            result = _annotation_text(inspect.signature(value).return_annotation)
+            cells = [
+                f"`{module_name.rsplit('.', 1)[1]}.{signature_of(value, attr)}`",
+                f"`{result}`" if result else "",
+                _summary(value),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _client_section(title: str, cls: type, owner: str, skip: Collection[str] = ()) -> list[str]:
+    lines = [f"### {title}", "", _summary(cls), "", *_method_table(cls, owner), ""]
+    for attr, resource in namespaces_of(cls):
+        if attr in skip:  # documented above, with the catalogue
+            continue
+        lines += [
+            f"#### `{owner}.{attr}`",
+            "",
+            *_method_table(resource, f"{owner}.{attr}"),
+            "",
+        ]
+    return lines
+
+
+def _import_sdk_modules() -> None:
+    """Import every SDK module (not the sandboxes, the CLI or the test plugin), so names
+    imported only under ``TYPE_CHECKING`` resolve the same whatever ran before."""
+    import lemft_async
+
+    skip = ("sandbox", "testing", "cli", "__main__")
+    for info in pkgutil.walk_packages(lemft_async.__path__, "lemft_async.", onerror=lambda _: None):
+        if any(part in skip or part.startswith(skip) for part in info.name.split(".")[1:]):
+            continue
+        with contextlib.suppress(ImportError):  # an optional extra (e.g. redis) not installed
+            importlib.import_module(info.name)
+
+
+def _introspected() -> list[str]:
+    _import_sdk_modules()
+    from lemft_async import AsyncLemft
+    from lemft_async.keysecure import AsyncKeySecure
+    from lemft_async.payin import AsyncPayin
+
+    lines = [
+        "## Clients",
+        "",
+        "Every public method of the three clients, found by introspection. Every request",
+        "method also takes the per-call options `timeout=`, `max_retries=`,",
+        "`extra_headers=` (left out of the signatures below, like `extra_body`).",
+        "",
+    ]
+    lines += _client_section("`AsyncLemft` (`lemft_async`)", AsyncLemft, "client", skip=NAMESPACES)
+    lines += _client_section("`AsyncPayin` (`lemft_async.payin`)", AsyncPayin, "payin")
+    lines += _client_section(
+        "`AsyncKeySecure` (`lemft_async.keysecure`)", AsyncKeySecure, "keysecure"
+    )
+    lines += [
+        "## Webhooks",
+        "",
+        "### `lemft_async.webhooks` functions",
+        "",
+        *_functions_table("lemft_async.webhooks"),
+        "",
+        "### LEMFT event types (`lemft_async.webhooks`)",
+        "",
+        *_event_table("lemft_async.webhooks"),
+        "",
+        "### Payin notification types (`lemft_async.payin`)",
+        "",
+        *_event_table("lemft_async.payin"),
+        "",
+        "### KeySecure event types (`lemft_async.keysecure`)",
+        "",
+        *_event_table("lemft_async.keysecure"),
+        "",
+    ]
+    return lines
 
 
 def _row(endpoint: Endpoint) -> str:
@@ -189,6 +419,7 @@ def render() -> str:
     ]
     for namespace in NAMESPACES:
         lines += _namespace_section(namespace)
+    lines += _introspected()
     lines.append(_STATIC.strip("\n"))
     return "\n".join(lines) + "\n"
 

@@ -7,15 +7,21 @@ leave open). ``with_options`` copies share that pool; only the original closes i
 
 from __future__ import annotations
 
+import copy
 import platform
+from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import httpx
+from typing_extensions import Self
 
 from .._version import __version__
-from ._checks import check_max_retries, check_timeout
+from ._checks import check_max_response_bytes, check_max_retries, check_timeout
+from ._options import CallSettings, check_headers, resolve_call_settings
+from ._retry import RetryPolicy
+from ._transport import BaseTransport
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -31,8 +37,6 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=40)
 
 # "Not passed" for with_options, where None would be a (refused) value.
 _NOT_GIVEN: Any = object()
-
-_C = TypeVar("_C", bound="BaseClient")
 
 
 def user_agent(product: str) -> str:
@@ -56,6 +60,8 @@ class BaseClient:
 
     _timeout: httpx.Timeout
     _max_retries: int
+    _default_headers: Mapping[str, str]
+    _transport: BaseTransport
     _http: httpx.AsyncClient
     _owns_http: bool
     _closed: bool
@@ -64,9 +70,33 @@ class BaseClient:
     def _check_timeout(value: Any) -> httpx.Timeout:
         return check_timeout(value)
 
-    def _set_options(self, timeout: float | httpx.Timeout, max_retries: int) -> None:
+    def _set_options(
+        self,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None = None,
+        *,
+        protected: frozenset[str] = frozenset(),
+    ) -> None:
         self._timeout = self._check_timeout(timeout)
         self._max_retries = check_max_retries(max_retries)
+        self._default_headers = (
+            {}
+            if default_headers is None
+            else _headers("default_headers", default_headers, protected)
+        )
+
+    def _call_settings(self, options: Mapping[str, Any]) -> CallSettings:
+        """The settings of one call: its per-call options (checked, before any request)
+        over this client's timeout, retries and default headers."""
+        return resolve_call_settings(
+            options,
+            timeout=self._timeout,
+            max_retries=self._max_retries,
+            default_headers=self._default_headers,
+            protected=self._transport.protected_headers,
+            check_timeout=self._check_timeout,
+        )
 
     def _open_http(
         self,
@@ -86,15 +116,19 @@ class BaseClient:
         return self._http
 
     def with_options(
-        self: _C,
+        self,
         *,
         timeout: float | httpx.Timeout = _NOT_GIVEN,
         max_retries: int = _NOT_GIVEN,
-    ) -> _C:
+        retry_policy: RetryPolicy | None = _NOT_GIVEN,
+        default_headers: Mapping[str, str] = _NOT_GIVEN,
+        max_response_bytes: int = _NOT_GIVEN,
+    ) -> Self:
         """A copy with other defaults, sharing the connection pool and everything else
         (gate, clock, token cache).
 
-        Cheap (no new connections); closing the copy does not close the shared pool.
+        ``default_headers`` are added to the original's (a name given again replaces its
+        value). Cheap (no new connections); closing the copy does not close the shared pool.
         """
         clone = object.__new__(type(self))
         # Namespaces (cached properties) are left out: the copy builds its own, bound to it.
@@ -111,7 +145,29 @@ class BaseClient:
             clone._timeout = clone._check_timeout(timeout)
         if max_retries is not _NOT_GIVEN:
             clone._max_retries = check_max_retries(max_retries)
+        if default_headers is not _NOT_GIVEN:
+            extra = _headers("default_headers", default_headers, self._transport.protected_headers)
+            merged = httpx.Headers(self._default_headers)
+            merged.update(extra)
+            clone._default_headers = merged
+        changes: dict[str, Any] = {}
+        if retry_policy is not _NOT_GIVEN:
+            if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+                raise TypeError("retry_policy must be a RetryPolicy")
+            changes["retry_policy"] = retry_policy or RetryPolicy()
+        if max_response_bytes is not _NOT_GIVEN:
+            changes["max_response_bytes"] = check_max_response_bytes(max_response_bytes)
+        if changes:
+            clone._replace_transport(**changes)
         return clone
+
+    def _replace_transport(self, **changes: Any) -> None:
+        """Give this copy its own transport object with ``changes`` (the pool, clock, gate
+        and token cache it refers to stay shared)."""
+        transport = copy.copy(self._transport)
+        for name, value in changes.items():
+            setattr(transport, name, value)
+        self._transport = transport
 
     @property
     def timeout(self) -> httpx.Timeout:
@@ -133,7 +189,7 @@ class BaseClient:
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self: _C) -> _C:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -143,3 +199,7 @@ class BaseClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _headers(name: str, value: Mapping[str, str], protected: frozenset[str]) -> Mapping[str, str]:
+    return httpx.Headers(check_headers(name, value, protected))

@@ -30,19 +30,29 @@ def resolve_base_url(
     allow_insecure: bool = False,
     environments: Mapping[str, str],
     exposed: str = "signatures and card data",
+    env_prefix: str | None = None,
 ) -> str:
     """Pick the base URL; refuse ambiguity and plain http to anything but loopback.
 
     ``environments`` names the API's hosts (may be empty: then ``base_url`` is required).
-    ``exposed`` says what plain http would put on the wire, for the refusal message.
+    ``exposed`` says what plain http would put on the wire, for the refusal message;
+    ``env_prefix`` names the variables that could have set the host (``LEMFT``).
     """
     if environment is not None and base_url is not None:
         raise ValueError("pass either environment= or base_url=, not both (ambiguous target host)")
     if base_url is None:
         if environment is None:
             named = " or ".join(f"environment={e!r}" for e in environments)
+            variables = (
+                ""
+                if env_prefix is None
+                else f" (or set {env_prefix}_ENVIRONMENT or {env_prefix}_BASE_URL)"
+                if environments
+                else f" (or set {env_prefix}_BASE_URL)"
+            )
             raise ValueError(
                 f"no target host: pass {named + ', or ' if named else ''}base_url='https://...'"
+                + variables
             )
         if environment not in environments:
             raise ValueError(

@@ -36,10 +36,12 @@ class APIError(LemftError):
     """The server answered, and the answer was not a success.
 
     ``code`` is the LEMFT business code (``None`` when the body was not an envelope),
-    ``status_code`` the HTTP status.
+    ``status_code`` the HTTP status, ``headers`` the answer's headers (set by the
+    transport; ``None`` when not known).
     """
 
     default_code: ClassVar[int | None] = None
+    headers: Mapping[str, str] | None = None
 
     def __init__(
         self,
@@ -75,6 +77,15 @@ class APIError(LemftError):
             _rebuild_api_error,
             (type(self), self.code, self.message, self.traceid, self.path, self.status_code),
         )
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # ``headers`` and ``traceid`` (both may be set by the transport after construction)
+        # ride along as state, also for subclasses with their own __reduce__.
+        reduced = self.__reduce__()
+        state = {k: v for k, v in (("headers", self.headers), ("traceid", self.traceid)) if v}
+        if not state or not isinstance(reduced, tuple) or len(reduced) != 2:
+            return reduced
+        return (*reduced, state)
 
 
 def _rebuild_api_error(

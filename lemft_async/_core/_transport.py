@@ -14,7 +14,10 @@ for every client is written here, once:
 - a write the server accepted whose answer does not fit its model is such an unknown
   outcome too (the answer is parsed inside the attempt, so the rule cannot be skipped);
 - an answer that breaks the decoder is an unreadable answer, never a raw exception;
-- errors are never chained to httpx exceptions (their ``.request`` holds the signed body).
+- errors are never chained to httpx exceptions (their ``.request`` holds the signed body);
+  an ``APIError`` carries the answer's ``headers`` and the call's ``traceid``;
+- the per-call ``headers`` (``default_headers``/``extra_headers``) go after the API's own,
+  and a ``with_raw_response`` capture (``_raw``) records the finished call.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, ClassVar, Generic, TypedDict, TypeVar
+from typing import Any, ClassVar, TypedDict, TypeVar
 
 import anyio
 import httpx
 from pydantic import ValidationError
 from typing_extensions import NotRequired, Unpack
 
+from ._call import Call
 from ._checks import check_max_response_bytes
 from ._clock import Clock
 from ._endpoint import Endpoint
@@ -37,6 +41,8 @@ from ._errors import APIError, APIResponseValidationError, LemftError, OutcomeUn
 from ._exchange import DEFAULT_MAX_RESPONSE_BYTES, exchange
 from ._http_errors import as_sdk_error
 from ._logging import logger
+from ._options import FRAMING_HEADERS
+from ._raw import hide_capture, restore_capture
 from ._redact import scrub
 from ._retry import Disposition, RetryPolicy, classify_http
 
@@ -56,58 +62,6 @@ class Recovery:
     """Not counted against ``max_retries`` (KeySecure: new token, clock re-synced)."""
     RETRY_COUNTED = "retry_counted"
     """Counted against ``max_retries`` (LEMFT's 10003 clock re-sync)."""
-
-
-class Call(Generic[T]):
-    """The state of one logical call, handed to every step."""
-
-    __slots__ = (
-        "auth",
-        "content",
-        "done",
-        "endpoint",
-        "max_retries",
-        "parse",
-        "path",
-        "references",
-        "response",
-        "retries",
-        "timeout",
-        "traceid",
-    )
-
-    def __init__(
-        self,
-        endpoint: Endpoint,
-        path: str,
-        content: Any,
-        parse: Callable[[Any], T] | None,
-        max_retries: int,
-        timeout: httpx.Timeout | None,
-        traceid: str,
-        references: Mapping[str, str],
-    ) -> None:
-        self.endpoint = endpoint
-        self.path = path
-        """The URL path sent (templates filled); errors and logs name ``endpoint.path``, the
-        template, since a filled path may hold a card number."""
-        self.content = content
-        """The encoded request (bytes or form fields), built once: every attempt sends it."""
-        self.parse = parse
-        self.max_retries = max_retries
-        self.timeout = timeout
-        self.traceid = traceid
-        self.references = references
-        self.retries = 0
-        self.response: httpx.Response | None = None
-        self.auth: Any = None
-        """The credential an attempt used (KeySecure's token)."""
-        self.done: set[str] = set()
-        """Recoveries already applied in this call (each runs at most once)."""
-
-    @property
-    def is_write(self) -> bool:
-        return self.endpoint.kind == "write"
 
 
 def fields_of(error: ValidationError) -> str:
@@ -135,6 +89,8 @@ class BaseTransport:
     outcome_unknown_error: ClassVar[type[OutcomeUnknownError]] = OutcomeUnknownError
     default_sleep: ClassVar[Sleep] = staticmethod(anyio.sleep)
     log: ClassVar[logging.Logger] = logger
+    protected_headers: ClassVar[frozenset[str]] = FRAMING_HEADERS
+    """Lower-case names ``extra_headers``/``default_headers`` may not set (signing, auth)."""
 
     def __init__(self, **options: Unpack[TransportOptions]) -> None:
         self.http = options["http"]
@@ -201,8 +157,13 @@ class BaseTransport:
         timeout: httpx.Timeout | None = None,
         traceid: str | None = None,
         references: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> T:
-        """Send one logical call and return ``parse(payload)``; raise a typed error."""
+        """Send one logical call and return ``parse(payload)``; raise a typed error.
+
+        ``headers`` are sent after the API's own (``protected_headers`` already refused).
+        A running ``with_raw_response`` capture records the finished call.
+        """
         call: Call[T] = Call(
             endpoint,
             endpoint.path if path is None else path,
@@ -212,7 +173,26 @@ class BaseTransport:
             timeout,
             traceid or uuid.uuid4().hex,
             references or {},
+            headers,
         )
+        capture, token = hide_capture()
+        started = time.perf_counter()
+        try:
+            result = await self._attempts(call)
+        except APIError as exc:
+            # The answer's headers and the call's traceid, for errors built without them.
+            if exc.headers is None and call.response is not None:
+                exc.headers = call.response.headers
+            if exc.traceid is None:
+                exc.traceid = call.traceid
+            raise
+        finally:
+            restore_capture(token)
+        if capture is not None:
+            capture.record(call, time.perf_counter() - started)
+        return result
+
+    async def _attempts(self, call: Call[T]) -> T:
         while True:
             await self.prepare(call)
             call.response = None
@@ -310,7 +290,11 @@ class BaseTransport:
 
     async def request(self, call: Call[Any], method: str, **kwargs: Any) -> httpx.Response:
         """One HTTP exchange for ``call``, under its deadline and the response size cap;
-        logs a write cancelled after it was sent."""
+        logs a write cancelled after it was sent. ``call.headers`` come after the API's."""
+        if call.headers:
+            merged = httpx.Headers(kwargs.get("headers"))
+            merged.update(call.headers)
+            kwargs["headers"] = merged
         try:
             return await exchange(
                 self.http,

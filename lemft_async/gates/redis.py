@@ -41,13 +41,13 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.lowlevel import RunVar
 
+from .._core._extras import missing_extra
+
 try:
     import redis as _redis_sync
     from redis.asyncio import Redis
-except ImportError as _exc:  # exercised by a subprocess test without redis importable
-    raise ImportError(
-        "lemft_async.gates.redis.RedisGate needs redis-py (>= 5): pip install 'lemft-async[redis]'"
-    ) from _exc
+except ImportError as _exc:  # exercised by tests/test_extras.py (redis blocked)
+    raise missing_extra("lemft_async.gates.RedisGate", "redis", "redis") from _exc
 
 from .._core._logging import logger
 from .._gate import GateKey

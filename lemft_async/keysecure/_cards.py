@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
+from typing_extensions import Unpack
+
 from .._core._errors import APIResponseValidationError
+from .._core._options import RequestOptions
+from .._core._raw import to_raw
 from ._constants import CardStatus, CardType
 from ._crypto import Decryptor, EncryptedCardData, Encryptor, parse_private_info
 from ._models import (
@@ -28,7 +33,7 @@ from ._params import (
 )
 from ._resource import KeySecureResource, maybe_await
 
-__all__ = ["AsyncCards"]
+__all__ = ["AsyncCards", "AsyncCardsWithRawResponse"]
 
 # Documented: physical cards need every field but address_line2; a virtual card's
 # address, when given, needs the address part.
@@ -61,6 +66,12 @@ def _check_address(address_info: Mapping[str, Any] | None, card_type: str) -> di
 class AsyncCards(KeySecureResource):
     """Cards: both integration modes unless noted."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCardsWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncCardsWithRawResponse(self)
+
     async def apply(
         self,
         *,
@@ -71,6 +82,7 @@ class AsyncCards(KeySecureResource):
         card_bin_no: str | None = None,
         address_info: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CardApplyResult:
         """Apply for a card (``POST /card/apply``): ``package_no`` in credit-extension mode,
         ``card_bin_no`` in authorization mode. A write: never re-sent on an unknown outcome.
@@ -96,7 +108,7 @@ class AsyncCards(KeySecureResource):
             },
             extra_body,
         )
-        result = await self._model("cards.apply", CardApplyResult, body=body)
+        result = await self._model("cards.apply", CardApplyResult, body=body, **options)
         if not result.card_unique_no:
             result.card_unique_no = unique
         return result
@@ -112,6 +124,7 @@ class AsyncCards(KeySecureResource):
         page: int = 0,
         size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> KeySecurePaginator[Card]:
         """Cards created between ``start_time`` and ``end_time`` (at most 90 days apart;
         ``date``, ``datetime`` or ``yyyy-MM-dd[ HH:mm:ss]`` text in the client's timezone)."""
@@ -126,21 +139,26 @@ class AsyncCards(KeySecureResource):
             },
             extra_body,
         )
-        return self._paginate("cards.list", body, Card, page=page, size=size)
+        return self._paginate("cards.list", body, Card, page=page, size=size, **options)
 
-    async def retrieve(self, card_no: str) -> CardDetail:
+    async def retrieve(self, card_no: str, **options: Unpack[RequestOptions]) -> CardDetail:
         """Card details (``GET /card/{card_no}/detail``)."""
         return await self._model(
-            "cards.retrieve", CardDetail, path_params={"card_no": check_id("card_no", card_no)}
+            "cards.retrieve",
+            CardDetail,
+            path_params={"card_no": check_id("card_no", card_no)},
+            **options,
         )
 
-    async def private_info(self, card_no: str) -> EncryptedCardData:
+    async def private_info(
+        self, card_no: str, **options: Unpack[RequestOptions]
+    ) -> EncryptedCardData:
         """Card privacy data as received: AES ciphertext (PCI must be enabled, else 1013).
 
         See ``private_info_decrypted`` to decrypt with your own function.
         """
         number = check_id("card_no", card_no)
-        data = await self._call("cards.private_info", path_params={"card_no": number})
+        data = await self._call("cards.private_info", path_params={"card_no": number}, **options)
         if not isinstance(data, str) or not data:
             raise APIResponseValidationError(
                 None,
@@ -151,7 +169,7 @@ class AsyncCards(KeySecureResource):
         return EncryptedCardData(card_no=number, ciphertext=data)
 
     async def private_info_decrypted(
-        self, card_no: str, *, decrypt: Decryptor | None = None
+        self, card_no: str, *, decrypt: Decryptor | None = None, **options: Unpack[RequestOptions]
     ) -> CardPrivateInfo:
         """Card privacy data decrypted with ``decrypt`` (or the client's ``decrypt=``)."""
         decryptor = decrypt or self._client._decrypt
@@ -160,7 +178,7 @@ class AsyncCards(KeySecureResource):
                 "decrypt is required: pass decrypt=... here or to AsyncKeySecure (the AES "
                 "key derivation is not in the docs the SDK was built from)"
             )
-        encrypted = await self.private_info(card_no)
+        encrypted = await self.private_info(card_no, **options)
         return parse_private_info(await maybe_await(decryptor(encrypted.ciphertext)))
 
     async def _encrypted(
@@ -188,6 +206,7 @@ class AsyncCards(KeySecureResource):
         cvv: str | None = None,
         encrypted_cvv: str | None = None,
         encrypt: Encryptor | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Activate a physical card in ``ToActivate`` (``POST /card/active``). A write.
 
@@ -199,23 +218,25 @@ class AsyncCards(KeySecureResource):
             "cvv": await self._encrypted("cvv", cvv, encrypted_cvv, 3, encrypt),
             "card_last_no": check_digits("card_last_no", card_last_no, 4),
         }
-        return await self._model("cards.activate", OperationResult, body=body)
+        return await self._model("cards.activate", OperationResult, body=body, **options)
 
-    async def update_status(self, card_no: str, *, status: CardStatus | str) -> OperationResult:
+    async def update_status(
+        self, card_no: str, *, status: CardStatus | str, **options: Unpack[RequestOptions]
+    ) -> OperationResult:
         """Set ``Activated``, ``Frozen`` or ``Delete`` (``POST /card/status/update``). A write."""
         target = _text(status)
         if target not in _SETTABLE:
             raise ValueError(f"status must be one of {', '.join(_SETTABLE)}, got {target!r}")
         body = {"card_no": check_id("card_no", card_no), "status": target}
-        return await self._model("cards.update_status", OperationResult, body=body)
+        return await self._model("cards.update_status", OperationResult, body=body, **options)
 
-    async def freeze(self, card_no: str) -> OperationResult:
+    async def freeze(self, card_no: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """``update_status(card_no, status="Frozen")``."""
-        return await self.update_status(card_no, status=CardStatus.FROZEN)
+        return await self.update_status(card_no, status=CardStatus.FROZEN, **options)
 
-    async def unfreeze(self, card_no: str) -> OperationResult:
+    async def unfreeze(self, card_no: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """``update_status(card_no, status="Activated")``."""
-        return await self.update_status(card_no, status=CardStatus.ACTIVATED)
+        return await self.update_status(card_no, status=CardStatus.ACTIVATED, **options)
 
     async def set_pin(
         self,
@@ -225,6 +246,7 @@ class AsyncCards(KeySecureResource):
         pin: str | None = None,
         encrypted_pin: str | None = None,
         encrypt: Encryptor | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Set a physical card's 6-digit PIN (``POST /card/pin/set``). A write.
 
@@ -236,13 +258,33 @@ class AsyncCards(KeySecureResource):
             "cardholder_no": check_id("cardholder_no", cardholder_no),
             "pin": await self._encrypted("pin", pin, encrypted_pin, 6, encrypt),
         }
-        return await self._model("cards.set_pin", OperationResult, body=body)
+        return await self._model("cards.set_pin", OperationResult, body=body, **options)
 
-    async def client_token(self, card_no: str) -> ClientAccessToken:
+    async def client_token(
+        self, card_no: str, **options: Unpack[RequestOptions]
+    ) -> ClientAccessToken:
         """One-time Client Access Token for the PCI iframe
         (``GET /merchant/client/{card_no}/token``)."""
         return await self._model(
             "cards.client_token",
             ClientAccessToken,
             path_params={"card_no": check_id("card_no", card_no)},
+            **options,
         )
+
+
+class AsyncCardsWithRawResponse:
+    """``AsyncCards.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncCards) -> None:
+        self.apply = to_raw(resource.apply)
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)
+        self.private_info = to_raw(resource.private_info)
+        self.private_info_decrypted = to_raw(resource.private_info_decrypted)
+        self.activate = to_raw(resource.activate)
+        self.update_status = to_raw(resource.update_status)
+        self.freeze = to_raw(resource.freeze)
+        self.unfreeze = to_raw(resource.unfreeze)
+        self.set_pin = to_raw(resource.set_pin)
+        self.client_token = to_raw(resource.client_token)

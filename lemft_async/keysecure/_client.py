@@ -9,13 +9,22 @@ from functools import cached_property
 from typing import Any
 
 import httpx
+from typing_extensions import Self
 
-from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
+from .._core._client import (
+    _NOT_GIVEN,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+    user_agent,
+)
 from .._core._clock import Clock
 from .._core._codec import dumps
 from .._core._endpoint import Endpoint, build_path
+from .._core._env import EnvOption, from_environment
 from .._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
 from .._core._logging import setup_from_env
+from .._core._options import CallSettings
 from .._core._retry import RetryPolicy
 from ._accounts import AsyncAccounts
 from ._cardholders import AsyncCardholders
@@ -31,6 +40,12 @@ from ._token import TokenManager
 from ._transport import KeySecureTransport, references
 
 __all__ = ["DEFAULT_MAX_RETRIES", "AsyncKeySecure"]
+
+
+KEYSECURE_VARIABLES = (
+    EnvOption("api_key", "KEYSECURE_API_KEY"),
+    EnvOption("api_secret", "KEYSECURE_API_SECRET"),
+)
 
 
 def _secret(name: str, value: object) -> str:
@@ -52,12 +67,13 @@ class AsyncKeySecure(BaseClient):
     """
 
     _client_name = "AsyncKeySecure"
+    _transport: KeySecureTransport
 
     def __init__(
         self,
         *,
-        api_key: str,
-        api_secret: str,
+        api_key: str | None = None,
+        api_secret: str | None = None,
         environment: str | None = None,
         base_url: str | None = None,
         timezone: str = "UTC+8",
@@ -76,6 +92,7 @@ class AsyncKeySecure(BaseClient):
         decrypt: Decryptor | None = None,
         encrypt: Encryptor | None = None,
         clock: Callable[[], float] | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         """``environment`` is ``"sandbox"`` or ``"production"``; ``base_url`` targets any
         host (tests, the embedded sandbox). One of them is required: no host is chosen for
@@ -87,12 +104,26 @@ class AsyncKeySecure(BaseClient):
         source in epoch seconds (for simulations and tests).
         """
         setup_from_env()
+        given = from_environment(
+            {
+                "api_key": api_key,
+                "api_secret": api_secret,
+                "environment": environment,
+                "base_url": base_url,
+            },
+            KEYSECURE_VARIABLES,
+            prefix="KEYSECURE",
+        )
+        api_key, api_secret = given["api_key"], given["api_secret"]
+        environment, base_url = given["environment"], given["base_url"]
         api_key = _secret("api_key", api_key)
         self._api_secret = _secret("api_secret", api_secret)
         self._timezone = check_header_value("timezone", timezone)
         self._language = check_header_value("language", language)
         self._utc_offset: dt_timezone | None = parse_utc_offset(self._timezone)
-        self._set_options(timeout, max_retries)
+        self._set_options(
+            timeout, max_retries, default_headers, protected=KeySecureTransport.protected_headers
+        )
         self._endpoints = resolve_paths(path_overrides)
         self._decrypt = decrypt
         self._encrypt = encrypt
@@ -111,6 +142,7 @@ class AsyncKeySecure(BaseClient):
             max_response_bytes=max_response_bytes,
         )
         self._transport.extra_secrets = (self._api_secret,)
+        self._token_refresh_margin = token_refresh_margin
         self._transport.tokens = TokenManager(
             self._fetch_token_data, clock=clock_obj, margin=token_refresh_margin
         )
@@ -120,6 +152,48 @@ class AsyncKeySecure(BaseClient):
             tolerance=callback_tolerance,
             clock=clock_obj.now,
         )
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+        retry_policy: RetryPolicy | None = _NOT_GIVEN,
+        default_headers: Mapping[str, str] = _NOT_GIVEN,
+        max_response_bytes: int = _NOT_GIVEN,
+        environment: str | None = None,
+        base_url: str | None = None,
+        allow_insecure: bool = False,
+    ) -> Self:
+        """A copy with other defaults sharing the pool and the token cache; a copy pointed
+        at another host (``environment``/``base_url``) gets its own token cache."""
+        resolved = (
+            None
+            if environment is None and base_url is None
+            else resolve_base_url(environment, base_url, allow_insecure=allow_insecure)
+        )
+        clone = super().with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+        )
+        if resolved is not None and resolved != self.base_url:
+            clone._replace_transport(base_url=resolved)
+            # A token is valid on the host that issued it: the copy fetches its own.
+            clone._transport.tokens = TokenManager(
+                clone._fetch_token_data,
+                clock=clone._transport.clock,
+                margin=self._token_refresh_margin,
+            )
+        return clone
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> AsyncKeySecure:
+        """``AsyncKeySecure(**overrides)``: omitted arguments come from ``KEYSECURE_API_KEY``,
+        ``KEYSECURE_API_SECRET`` and ``KEYSECURE_ENVIRONMENT`` or ``KEYSECURE_BASE_URL``."""
+        return cls(**overrides)
 
     # -- properties -------------------------------------------------------------------------
 
@@ -218,8 +292,11 @@ class AsyncKeySecure(BaseClient):
         path_params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
         parse: Callable[[Any], Any] | None = None,
+        settings: CallSettings | None = None,
     ) -> Any:
         self._check_open()
+        if settings is None:
+            settings = self._call_settings({})
         endpoint = self._endpoints[operation]
         path = build_path(endpoint, path_params or {})
         # Encoded once: every attempt sends the same bytes.
@@ -229,9 +306,10 @@ class AsyncKeySecure(BaseClient):
             content,
             parse=parse,
             path=path,
-            max_retries=self._max_retries,
-            timeout=self._timeout,
+            max_retries=settings.max_retries,
+            timeout=settings.timeout,
             references={**references(path_params), **references(body)},
+            headers=settings.headers,
         )
 
     def __repr__(self) -> str:

@@ -35,6 +35,7 @@ def resolve_base_url(
         allow_insecure=allow_insecure,
         environments=ENVIRONMENTS,
         exposed="the Access-Token and card data",
+        env_prefix="KEYSECURE",
     )
 
 

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
+from typing_extensions import Unpack
+
+from .._core._options import RequestOptions
+from .._core._raw import to_raw
 from ._models import Consumption
 from ._pagination import KeySecurePaginator
 from ._params import TimeValue, build_body, check_id, time_range
 from ._resource import KeySecureResource
 
-__all__ = ["AsyncConsumptions"]
+__all__ = ["AsyncConsumptions", "AsyncConsumptionsWithRawResponse"]
 
 
 class AsyncConsumptions(KeySecureResource):
     """Consumption records (both integration modes)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncConsumptionsWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncConsumptionsWithRawResponse(self)
 
     def list(
         self,
@@ -27,6 +38,7 @@ class AsyncConsumptions(KeySecureResource):
         page: int = 0,
         size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> KeySecurePaginator[Consumption]:
         """Consumptions in the range (at most 90 days, client timezone)."""
         start, end = time_range(start_time, end_time, self._client._utc_offset)
@@ -40,12 +52,23 @@ class AsyncConsumptions(KeySecureResource):
             },
             extra_body,
         )
-        return self._paginate("consumptions.list", body, Consumption, page=page, size=size)
+        return self._paginate(
+            "consumptions.list", body, Consumption, page=page, size=size, **options
+        )
 
-    async def retrieve(self, consume_no: str) -> Consumption:
+    async def retrieve(self, consume_no: str, **options: Unpack[RequestOptions]) -> Consumption:
         """One consumption (``GET /card/consume/{consume_no}/info``)."""
         return await self._model(
             "consumptions.retrieve",
             Consumption,
             path_params={"consume_no": check_id("consume_no", consume_no)},
+            **options,
         )
+
+
+class AsyncConsumptionsWithRawResponse:
+    """``AsyncConsumptions.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncConsumptions) -> None:
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)

@@ -7,8 +7,10 @@ from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from typing_extensions import Unpack
 
 from .._core._errors import APIResponseValidationError
+from .._core._options import RequestOptions
 from .._core._transport import fields_of
 from ._pagination import KeySecurePage, KeySecurePaginator
 from ._params import check_page
@@ -43,7 +45,11 @@ def parse_model(cast_to: type[M], data: Any, *, path: str) -> M:
 class KeySecureResource:
     """A namespace such as ``client.cards``: checks arguments and builds the call; the
     transport parses the answer inside the attempt (an accepted write whose answer does
-    not fit is an unknown outcome, one rule in core)."""
+    not fit is an unknown outcome, one rule in core).
+
+    Every method takes the per-call options (``**options: Unpack[RequestOptions]``) and
+    hands them to ``_call``/``_model``/``_paginate``, which check them before any request.
+    """
 
     def __init__(self, client: AsyncKeySecure) -> None:
         self._client = client
@@ -54,8 +60,12 @@ class KeySecureResource:
         *,
         path_params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Any:
-        return await self._client._call(operation, path_params=path_params, body=body)
+        settings = self._client._call_settings(options)
+        return await self._client._call(
+            operation, path_params=path_params, body=body, settings=settings
+        )
 
     async def _model(
         self,
@@ -64,7 +74,10 @@ class KeySecureResource:
         *,
         path_params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> M:
+        settings = self._client._call_settings(options)
+
         def parse(data: Any) -> M:
             if data is None:
                 data = {}  # accepted without details
@@ -77,7 +90,7 @@ class KeySecureResource:
             return cast_to.model_validate(data)
 
         return await self._client._call(  # type: ignore[no-any-return]
-            operation, path_params=path_params, body=body, parse=parse
+            operation, path_params=path_params, body=body, parse=parse, settings=settings
         )
 
     def _paginate(
@@ -88,8 +101,10 @@ class KeySecureResource:
         *,
         page: int,
         size: int,
+        **options: Unpack[RequestOptions],
     ) -> KeySecurePaginator[M]:
         check_page(page, size)
+        settings = self._client._call_settings(options)
         if "page" in body or "size" in body:
             raise ValueError("pass page/size as arguments, not in extra_body")
         base = dict(body)
@@ -101,7 +116,10 @@ class KeySecureResource:
                 )
 
             return await self._client._call(  # type: ignore[no-any-return]
-                operation, body={**base, "page": number, "size": size}, parse=parse
+                operation,
+                body={**base, "page": number, "size": size},
+                parse=parse,
+                settings=settings,
             )
 
         return KeySecurePaginator(fetch, page)

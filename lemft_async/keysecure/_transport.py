@@ -28,6 +28,7 @@ import httpx
 from typing_extensions import Unpack
 
 from .._core._http_errors import decode_code_envelope
+from .._core._options import FRAMING_HEADERS
 from .._core._retry import Disposition, classify_http
 from .._core._transport import BaseTransport, Call, Recovery, TransportOptions
 from ._errors import (
@@ -75,6 +76,11 @@ class KeySecureTransport(BaseTransport):
     outcome_unknown_error = KeySecureOutcomeUnknownError
     _TOKEN: ClassVar[str] = "token_replaced"  # noqa: S105 (a flag name, not a secret)
     _RESYNCED: ClassVar[str] = "resynced"
+    protected_headers: ClassVar[frozenset[str]] = FRAMING_HEADERS | {
+        "api-key",
+        "timestamp",
+        "access-token",
+    }
 
     def __init__(
         self, *, api_key: str, timezone: str, language: str, **options: Unpack[TransportOptions]

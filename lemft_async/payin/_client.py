@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
+from typing_extensions import Self, Unpack
 
 from .._core._checks import build_params, optional
-from .._core._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, user_agent
+from .._core._client import (
+    _NOT_GIVEN,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+    user_agent,
+)
 from .._core._config import resolve_base_url
 from .._core._endpoint import Endpoint, OperationKind, check_request_path
+from .._core._env import EnvOption, from_environment
 from .._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
 from .._core._logging import setup_from_env
+from .._core._options import CallSettings, RequestOptions
+from .._core._raw import to_raw
 from .._core._retry import RetryPolicy
 from ._endpoints import resolve_paths
 from ._models import PayinCreated, PayinOrder, PayoutOrder
@@ -33,7 +44,13 @@ from ._validation import (
     new_mch_order_no,
 )
 
-__all__ = ["AsyncPayin"]
+__all__ = ["AsyncPayin", "AsyncPayinWithRawResponse"]
+
+PAYIN_VARIABLES = (
+    EnvOption("mch_id", "PAYIN_MCH_ID"),
+    EnvOption("secret", "PAYIN_SECRET"),
+    EnvOption("base_url", "PAYIN_BASE_URL", required=False),  # "no target host" if absent
+)
 
 _VERIFY_MODES: tuple[ResponseVerification, ...] = ("strict", "flat", "if_present", "off")
 
@@ -58,13 +75,14 @@ class AsyncPayin(BaseClient):
     """
 
     _client_name = "AsyncPayin"
+    _transport: PayinTransport
 
     def __init__(
         self,
         *,
-        mch_id: str,
-        secret: str,
-        base_url: str,
+        mch_id: str | None = None,
+        secret: str | None = None,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
@@ -74,9 +92,17 @@ class AsyncPayin(BaseClient):
         path_overrides: Mapping[str, str] | None = None,
         allow_insecure: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         setup_from_env()
-        mch_id = check_id("mch_id", mch_id, max_length=64)
+        given = from_environment(
+            {"mch_id": mch_id, "secret": secret, "base_url": base_url},
+            PAYIN_VARIABLES,
+            prefix="PAYIN",
+            host=False,
+        )
+        mch_id = check_id("mch_id", given["mch_id"], max_length=64)
+        secret, base_url = given["secret"], given["base_url"]
         if not isinstance(secret, str) or not secret:
             raise ValueError("secret must be a non-empty string")
         if verify_response_signatures not in _VERIFY_MODES:
@@ -87,9 +113,16 @@ class AsyncPayin(BaseClient):
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client= or transport=, not both")
         resolved = resolve_base_url(
-            None, base_url, allow_insecure=allow_insecure, environments={}, exposed="the sign"
+            None,
+            base_url,
+            allow_insecure=allow_insecure,
+            environments={},
+            exposed="the sign",
+            env_prefix="PAYIN",
         )
-        self._set_options(timeout, max_retries)
+        self._set_options(
+            timeout, max_retries, default_headers, protected=PayinTransport.protected_headers
+        )
         self._endpoints = resolve_paths(path_overrides)
         http = self._open_http(http_client, transport=transport)
         self._transport = PayinTransport(
@@ -102,6 +135,49 @@ class AsyncPayin(BaseClient):
             verify_responses=verify_response_signatures,
             user_agent=user_agent("payin"),
         )
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+        retry_policy: RetryPolicy | None = _NOT_GIVEN,
+        default_headers: Mapping[str, str] = _NOT_GIVEN,
+        max_response_bytes: int = _NOT_GIVEN,
+        base_url: str | None = None,
+        allow_insecure: bool = False,
+    ) -> Self:
+        """A copy with other defaults sharing the connection pool; ``base_url`` points the
+        copy at another gateway host."""
+        resolved = (
+            None
+            if base_url is None
+            else resolve_base_url(
+                None, base_url, allow_insecure=allow_insecure, environments={}, exposed="the sign"
+            )
+        )
+        clone = super().with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+        )
+        if resolved is not None:
+            clone._replace_transport(base_url=resolved)
+        return clone
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPayinWithRawResponse:
+        """The operations returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncPayinWithRawResponse(self)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> AsyncPayin:
+        """``AsyncPayin(**overrides)``: omitted arguments come from ``PAYIN_MCH_ID``,
+        ``PAYIN_SECRET`` and ``PAYIN_BASE_URL``; keyword arguments win."""
+        return cls(**overrides)
 
     # -- properties -------------------------------------------------------------------------
 
@@ -135,6 +211,7 @@ class AsyncPayin(BaseClient):
         return_url: str | None = None,
         remark: str | None = None,
         extra_params: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PayinCreated:
         """Create a pay-in (``POST /api/pay/neworder``). SUCCESS is *not* "paid".
 
@@ -143,6 +220,7 @@ class AsyncPayin(BaseClient):
         ``currency`` defaults to ``"INR"`` (*inferred* from the docs' example).
         ``extra_params`` adds fields the docs do not list (sent and signed as given).
         """
+        settings = self._call_settings(options)
         shared = _order_fields(
             mch_order_no, amount, currency, notify_url, phone_number, payer_email, account_name
         )
@@ -154,7 +232,9 @@ class AsyncPayin(BaseClient):
             },
             extra_params,
         )
-        return await self._call("create_order", params, _write_parser(PayinCreated, params))
+        return await self._call(
+            "create_order", params, _write_parser(PayinCreated, params), settings
+        )
 
     async def query_order(
         self,
@@ -162,11 +242,13 @@ class AsyncPayin(BaseClient):
         pay_order_id: str | None = None,
         mch_order_no: str | None = None,
         execute_notify: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> PayinOrder:
         """Query a pay-in by ``pay_order_id`` or ``mch_order_no`` (one is enough).
 
         ``execute_notify=True`` asks the gateway to send the callback once more.
         """
+        settings = self._call_settings(options)
         if pay_order_id is None and mch_order_no is None:
             raise ValueError("pass pay_order_id or mch_order_no")
         params = {
@@ -174,7 +256,7 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "executeNotify": check_flag("execute_notify", execute_notify),
         }
-        return await self._call("query_order", params, _read_parser(PayinOrder))
+        return await self._call("query_order", params, _read_parser(PayinOrder), settings)
 
     async def apply_payout(
         self,
@@ -191,6 +273,7 @@ class AsyncPayin(BaseClient):
         account_name: str | None = None,
         remark: str | None = None,
         extra_params: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PayoutOrder:
         """Request a payout (``POST /api/agentpay/apply``); it moves money, never re-sent.
 
@@ -198,6 +281,7 @@ class AsyncPayin(BaseClient):
         signed as compact key-sorted JSON). ``account_bank_code`` is the documented fixed
         value ``"BANK"``.
         """
+        settings = self._call_settings(options)
         shared = _order_fields(
             mch_order_no, amount, currency, notify_url, phone_number, payer_email, account_name
         )
@@ -211,33 +295,48 @@ class AsyncPayin(BaseClient):
             },
             extra_params,
         )
-        return await self._call("apply_payout", params, _write_parser(PayoutOrder, params))
+        return await self._call(
+            "apply_payout", params, _write_parser(PayoutOrder, params), settings
+        )
 
     async def query_payout(
-        self, *, mch_order_no: str | None = None, agentpay_order_id: str | None = None
+        self,
+        *,
+        mch_order_no: str | None = None,
+        agentpay_order_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PayoutOrder:
         """Query a payout by ``mch_order_no`` or ``agentpay_order_id`` (path *inferred*)."""
+        settings = self._call_settings(options)
         if mch_order_no is None and agentpay_order_id is None:
             raise ValueError("pass mch_order_no or agentpay_order_id")
         params = {
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "agentpayOrderId": optional(check_id, "agentpay_order_id", agentpay_order_id),
         }
-        return await self._call("query_payout", params, _read_parser(PayoutOrder))
+        return await self._call("query_payout", params, _read_parser(PayoutOrder), settings)
 
     async def request(
-        self, path: str, params: Mapping[str, Any] | None = None, *, kind: OperationKind = "write"
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        kind: OperationKind = "write",
+        **options: Unpack[RequestOptions],
     ) -> dict[str, Any]:
         """Call any path (``mchId`` added, signed, verified) and return the SUCCESS body.
 
         ``kind="read"`` allows retries after an unknown outcome; the default ``"write"``
         never re-sends once the request may have arrived.
         """
+        settings = self._call_settings(options)
         path = check_request_path(path)
         if kind not in ("read", "write"):
             raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
         endpoint = Endpoint(path, path, kind)
-        return await self._send(endpoint, _merge({}, params, name="params"), None)  # type: ignore[no-any-return]
+        return await self._send(  # type: ignore[no-any-return]
+            endpoint, _merge({}, params, name="params"), None, settings
+        )
 
     # -- notifications --------------------------------------------------------------------
 
@@ -256,15 +355,20 @@ class AsyncPayin(BaseClient):
     # -- sending ---------------------------------------------------------------------------
 
     async def _call(
-        self, operation: str, params: Mapping[str, Any], parse: Callable[[dict[str, Any]], W]
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parse: Callable[[dict[str, Any]], W],
+        settings: CallSettings,
     ) -> W:
-        return await self._send(self._endpoints[operation], params, parse)  # type: ignore[no-any-return]
+        return await self._send(self._endpoints[operation], params, parse, settings)  # type: ignore[no-any-return]
 
     async def _send(
         self,
         endpoint: Endpoint,
         params: Mapping[str, Any],
         parse: Callable[[dict[str, Any]], W] | None,
+        settings: CallSettings,
     ) -> Any:
         self._check_open()
         transport = self._transport
@@ -274,13 +378,25 @@ class AsyncPayin(BaseClient):
             endpoint,
             form,
             parse=parse,
-            max_retries=self._max_retries,
-            timeout=self._timeout,
+            max_retries=settings.max_retries,
+            timeout=settings.timeout,
             references=None if mch_order_no is None else {"mch_order_no": mch_order_no},
+            headers=settings.headers,
         )
 
     def __repr__(self) -> str:
         return f"AsyncPayin(mch_id={self.mch_id!r}, base_url={self.base_url!r}, secret=***)"
+
+
+class AsyncPayinWithRawResponse:
+    """``payin.with_raw_response``: each operation returns a ``RawResponse``."""
+
+    def __init__(self, client: AsyncPayin) -> None:
+        self.create_order = to_raw(client.create_order)
+        self.query_order = to_raw(client.query_order)
+        self.apply_payout = to_raw(client.apply_payout)
+        self.query_payout = to_raw(client.query_payout)
+        self.request = to_raw(client.request)
 
 
 def _order_fields(

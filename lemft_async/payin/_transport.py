@@ -18,7 +18,7 @@ import httpx
 from typing_extensions import Unpack
 
 from .._core._http_errors import load_payload, not_an_envelope
-from .._core._logging import logger
+from .._core._logging import child_logger
 from .._core._retry import Disposition, classify_http
 from .._core._transport import BaseTransport, Call, TransportOptions
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
@@ -76,7 +76,7 @@ class PayinTransport(BaseTransport):
 
     label = "payin "
     outcome_unknown_error = PayinOutcomeUnknownError
-    log = logger.getChild("payin")
+    log = child_logger("payin")
 
     def __init__(
         self,

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any, ClassVar
 
+from typing_extensions import Unpack
+
+from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
-from .._resource import ID, OPT_ID, OPT_INT, REMARK, TIME_RANGE, AsyncAPIResource, Spec
+from .._resource import (
+    ID,
+    OPT_ID,
+    OPT_INT,
+    REMARK,
+    TIME_RANGE,
+    AsyncAPIResource,
+    RequestOptions,
+    Spec,
+)
 from ..types.cards import Card, CardTrade, MerchantScore
 
-__all__ = ["AsyncCards"]
+__all__ = ["AsyncCards", "AsyncCardsWithRawResponse"]
 
 _STATUS_CHANGE = Spec(card_id=ID, remark=REMARK)
 
@@ -28,6 +41,12 @@ class AsyncCards(AsyncAPIResource):
         "merchant_score": Spec(**TIME_RANGE),
     }
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCardsWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncCardsWithRawResponse(self)
+
     def list(
         self,
         *,
@@ -38,11 +57,18 @@ class AsyncCards(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Card]:
         """List cards (inferred: ``card/card/cardList``)."""
         return self._list("list", Card, locals())
 
-    async def retrieve(self, card_id: str, *, extra_body: Mapping[str, Any] | None = None) -> Card:
+    async def retrieve(
+        self,
+        card_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card:
         """Get a card, including its number, CVV and expiry (inferred: ``card/card/getCard``).
 
         The result holds cardholder data: its ``repr`` masks it, your logs must too.
@@ -58,6 +84,7 @@ class AsyncCards(AsyncAPIResource):
         *,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Card:
         """Activate a card (inferred: ``card/card/activate``). A write: never re-sent on an
         unknown outcome."""
@@ -69,6 +96,7 @@ class AsyncCards(AsyncAPIResource):
         *,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Card:
         """Freeze a card (inferred: ``card/card/freeze``)."""
         return await self._status_change("freeze", locals())
@@ -79,6 +107,7 @@ class AsyncCards(AsyncAPIResource):
         *,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Card:
         """Unfreeze a card (inferred: ``card/card/unfreeze``)."""
         return await self._status_change("unfreeze", locals())
@@ -89,6 +118,7 @@ class AsyncCards(AsyncAPIResource):
         *,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Card:
         """Request closure of a card (发起销卡; inferred: ``card/card/cancel``).
 
@@ -107,6 +137,7 @@ class AsyncCards(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[CardTrade]:
         """List card transactions (inferred: ``card/card/tradeList``)."""
         return self._list("list_trades", CardTrade, locals())
@@ -117,9 +148,24 @@ class AsyncCards(AsyncAPIResource):
         start_time: datetime | str | None = None,
         end_time: datetime | str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MerchantScore:
         """Your merchant card-trade score (商户交易评分).
 
         Inferred path: ``card/card/merchantTradeScore``.
         """
         return await self._get("merchant_score", MerchantScore, locals(), wrapper="score_info")
+
+
+class AsyncCardsWithRawResponse:
+    """``client.cards.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncCards) -> None:
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)
+        self.activate = to_raw(resource.activate)
+        self.freeze = to_raw(resource.freeze)
+        self.unfreeze = to_raw(resource.unfreeze)
+        self.cancel = to_raw(resource.cancel)
+        self.list_trades = to_raw(resource.list_trades)
+        self.merchant_score = to_raw(resource.merchant_score)

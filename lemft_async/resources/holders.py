@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, ClassVar
 
+from typing_extensions import Unpack
+
+from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
-from .._resource import AS_IS, ID, OPT_ID, AsyncAPIResource, Changes, Spec, check_text, opt, req
+from .._resource import (
+    AS_IS,
+    ID,
+    OPT_ID,
+    AsyncAPIResource,
+    Changes,
+    RequestOptions,
+    Spec,
+    check_text,
+    opt,
+    req,
+)
 from ..types.holders import Holder
 
-__all__ = ["AsyncHolders"]
+__all__ = ["AsyncHolders", "AsyncHoldersWithRawResponse"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIGITS = re.compile(r"^\+?[0-9]{4,20}$")
@@ -52,6 +67,12 @@ class AsyncHolders(AsyncAPIResource):
         "delete": Spec(holder_id=ID),
     }
 
+    @cached_property
+    def with_raw_response(self) -> AsyncHoldersWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncHoldersWithRawResponse(self)
+
     def list(
         self,
         *,
@@ -60,6 +81,7 @@ class AsyncHolders(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Holder]:
         """List cardholders (inferred: ``card/holder/holderList``)."""
         return self._list("list", Holder, locals())
@@ -79,6 +101,7 @@ class AsyncHolders(AsyncAPIResource):
         address: str | None = None,
         post_code: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Holder:
         """Create a cardholder (inferred: ``card/holder/createHolder``)."""
         return await self._get("create", Holder, locals(), wrapper="holder_info")
@@ -99,16 +122,38 @@ class AsyncHolders(AsyncAPIResource):
         address: str | None = None,
         post_code: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Holder:
         """Edit a cardholder (inferred: ``card/holder/editHolder``); only given fields are sent."""
         return await self._get("update", Holder, locals(), wrapper="holder_info")
 
     async def retrieve(
-        self, holder_id: str, *, extra_body: Mapping[str, Any] | None = None
+        self,
+        holder_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Holder:
         """Get a cardholder (inferred: ``card/holder/getHolder``)."""
         return await self._get("retrieve", Holder, locals(), wrapper="holder_info")
 
-    async def delete(self, holder_id: str, *, extra_body: Mapping[str, Any] | None = None) -> None:
+    async def delete(
+        self,
+        holder_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> None:
         """Delete a cardholder (inferred: ``card/holder/deleteHolder``)."""
         await self._send("delete", locals())
+
+
+class AsyncHoldersWithRawResponse:
+    """``client.holders.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncHolders) -> None:
+        self.list = to_raw(resource.list)
+        self.create = to_raw(resource.create)
+        self.update = to_raw(resource.update)
+        self.retrieve = to_raw(resource.retrieve)
+        self.delete = to_raw(resource.delete)

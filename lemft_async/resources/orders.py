@@ -5,8 +5,12 @@ from __future__ import annotations
 import builtins
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any, ClassVar
 
+from typing_extensions import Unpack
+
+from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
 from .._resource import (
     ID,
@@ -17,6 +21,7 @@ from .._resource import (
     OUT_ORDER_ID,
     TIME_RANGE,
     AsyncAPIResource,
+    RequestOptions,
     Spec,
     check_money,
     check_text,
@@ -49,6 +54,12 @@ class AsyncOrders(AsyncAPIResource):
         "retrieve": Spec(order_id=ID),
     }
 
+    @cached_property
+    def with_raw_response(self) -> AsyncOrdersWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncOrdersWithRawResponse(self)
+
     async def open_card(
         self,
         *,
@@ -59,6 +70,7 @@ class AsyncOrders(AsyncAPIResource):
         card_type: int | None = None,
         mark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Order:
         """Issue a card with an initial balance of ``amount`` (inferred: ``card/order/openCard``).
 
@@ -77,6 +89,7 @@ class AsyncOrders(AsyncAPIResource):
         amount: Any,
         out_order_id: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Order:
         """Top up a card by ``amount`` (inferred: ``card/order/recharge``). Moves money; see
         ``open_card`` for ``out_order_id`` and unknown outcomes."""
@@ -96,13 +109,18 @@ class AsyncOrders(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Order]:
         """List card orders (inferred: ``card/order/orderList``). Filter by ``out_order_id``
         to reconcile after an ``OutcomeUnknownError``."""
         return self._list("list", Order, locals())
 
     async def retrieve(
-        self, order_id: str, *, extra_body: Mapping[str, Any] | None = None
+        self,
+        order_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderDetail:
         """Get a card order with its bills (documented: ``card/order/getOrder``)."""
         return await self._get("retrieve", OrderDetail, locals())
@@ -113,6 +131,7 @@ class AsyncOrders(AsyncAPIResource):
         *,
         concurrency: int = 8,
         on_progress: Callable[[BulkProgress], Awaitable[None] | None] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[BulkOutcome[Order]]:
         """Issue many cards concurrently; one outcome per spec, in order.
 
@@ -121,7 +140,10 @@ class AsyncOrders(AsyncAPIResource):
         Every spec gets its ``out_order_id`` before anything is sent, so each outcome can be
         reconciled. ``concurrency`` bounds the calls waiting at once; since the server
         serves one call per endpoint at a time, a small number keeps the pipe full.
+        The per-call options (``timeout``, ``max_retries``, ``extra_headers``) apply to
+        every call (a spec may set its own).
         """
+        self._client._call_settings(options)  # checked before anything is sent
         prepared: list[dict[str, Any]] = []
         for index, spec in enumerate(specs):
             if not isinstance(spec, Mapping):
@@ -131,6 +153,16 @@ class AsyncOrders(AsyncAPIResource):
             prepared.append(item)
 
         async def issue(spec: dict[str, Any]) -> Order:
-            return await self.open_card(**spec)
+            return await self.open_card(**{**options, **spec})
 
         return await run_bulk(prepared, issue, concurrency=concurrency, on_progress=on_progress)
+
+
+class AsyncOrdersWithRawResponse:
+    """``client.orders.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncOrders) -> None:
+        self.open_card = to_raw(resource.open_card)
+        self.recharge = to_raw(resource.recharge)
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)

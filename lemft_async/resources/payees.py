@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, ClassVar
 
+from typing_extensions import Unpack
+
+from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
-from .._resource import AS_IS, ID, OPT_INT, OPT_TEXT, TEXT, AsyncAPIResource, Changes, Spec
+from .._resource import (
+    AS_IS,
+    ID,
+    OPT_INT,
+    OPT_TEXT,
+    TEXT,
+    AsyncAPIResource,
+    Changes,
+    RequestOptions,
+    Spec,
+)
 from ..types.payees import Payee
 from ..types.shared import ReferenceItem
 
-__all__ = ["AsyncPayees"]
+__all__ = ["AsyncPayees", "AsyncPayeesWithRawResponse"]
 
 # Optional text fields of create and update, in the order they are sent.
 _DETAILS = dict.fromkeys(
@@ -43,14 +57,20 @@ class AsyncPayees(AsyncAPIResource):
         "retrieve": Spec(payee_id=ID),
     }
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPayeesWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncPayeesWithRawResponse(self)
+
     async def funding_sources(
-        self, *, extra_body: Mapping[str, Any] | None = None
+        self, *, extra_body: Mapping[str, Any] | None = None, **options: Unpack[RequestOptions]
     ) -> builtins.list[ReferenceItem]:
         """Operating-fund sources to choose ``fund_source`` from (inferred)."""
         return await self._items("funding_sources", ReferenceItem, locals())
 
     async def payment_purposes(
-        self, *, extra_body: Mapping[str, Any] | None = None
+        self, *, extra_body: Mapping[str, Any] | None = None, **options: Unpack[RequestOptions]
     ) -> builtins.list[ReferenceItem]:
         """Expected payment purposes to choose ``payment_purpose`` from (inferred)."""
         return await self._items("payment_purposes", ReferenceItem, locals())
@@ -72,6 +92,7 @@ class AsyncPayees(AsyncAPIResource):
         payment_purpose: str | None = None,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Payee:
         """Create a payee (inferred: ``payee/createPayee``). It must then be ``apply``-ed."""
         return await self._get("create", Payee, locals(), wrapper="payee_info")
@@ -91,15 +112,28 @@ class AsyncPayees(AsyncAPIResource):
         payment_purpose: str | None = None,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Payee:
         """Edit a payee (inferred: ``payee/editPayee``); only given fields are sent."""
         return await self._get("update", Payee, locals(), wrapper="payee_info")
 
-    async def apply(self, payee_id: str, *, extra_body: Mapping[str, Any] | None = None) -> Payee:
+    async def apply(
+        self,
+        payee_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payee:
         """Submit a payee for review (申请收款方; inferred: ``payee/applyPayee``)."""
         return await self._get("apply", Payee, locals(), wrapper="payee_info")
 
-    async def delete(self, payee_id: str, *, extra_body: Mapping[str, Any] | None = None) -> None:
+    async def delete(
+        self,
+        payee_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> None:
         """Delete a payee (inferred: ``payee/deletePayee``)."""
         await self._send("delete", locals())
 
@@ -111,12 +145,31 @@ class AsyncPayees(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Payee]:
         """List payees (inferred: ``payee/payeeList``)."""
         return self._list("list", Payee, locals())
 
     async def retrieve(
-        self, payee_id: str, *, extra_body: Mapping[str, Any] | None = None
+        self,
+        payee_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Payee:
         """Get a payee (inferred: ``payee/getPayee``)."""
         return await self._get("retrieve", Payee, locals(), wrapper="payee_info")
+
+
+class AsyncPayeesWithRawResponse:
+    """``client.payees.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncPayees) -> None:
+        self.funding_sources = to_raw(resource.funding_sources)
+        self.payment_purposes = to_raw(resource.payment_purposes)
+        self.create = to_raw(resource.create)
+        self.update = to_raw(resource.update)
+        self.apply = to_raw(resource.apply)
+        self.delete = to_raw(resource.delete)
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any, ClassVar
 
+from typing_extensions import Unpack
+
+from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
 from .._resource import (
     ID,
@@ -19,12 +23,13 @@ from .._resource import (
     TEXT,
     TIME_RANGE,
     AsyncAPIResource,
+    RequestOptions,
     Spec,
 )
 from ..types.payments import Payment
 from ..types.shared import ReferenceItem
 
-__all__ = ["AsyncPayments"]
+__all__ = ["AsyncPayments", "AsyncPaymentsWithRawResponse"]
 
 
 class AsyncPayments(AsyncAPIResource):
@@ -45,8 +50,14 @@ class AsyncPayments(AsyncAPIResource):
         "retrieve": Spec(payment_id=ID),
     }
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPaymentsWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncPaymentsWithRawResponse(self)
+
     async def reasons(
-        self, *, extra_body: Mapping[str, Any] | None = None
+        self, *, extra_body: Mapping[str, Any] | None = None, **options: Unpack[RequestOptions]
     ) -> builtins.list[ReferenceItem]:
         """Payment reasons to choose ``reason`` from (付款原因; inferred)."""
         return await self._items("reasons", ReferenceItem, locals())
@@ -63,6 +74,7 @@ class AsyncPayments(AsyncAPIResource):
         fee_mode: int | None = None,
         remark: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Payment:
         """Pay ``amount`` to a payee (inferred: ``payment/createPayment``).
 
@@ -84,12 +96,27 @@ class AsyncPayments(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Payment]:
         """List payments (inferred: ``payment/paymentList``)."""
         return self._list("list", Payment, locals())
 
     async def retrieve(
-        self, payment_id: str, *, extra_body: Mapping[str, Any] | None = None
+        self,
+        payment_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Payment:
         """Get a payment (inferred: ``payment/getPayment``)."""
         return await self._get("retrieve", Payment, locals(), wrapper="payment_info")
+
+
+class AsyncPaymentsWithRawResponse:
+    """``client.payments.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncPayments) -> None:
+        self.reasons = to_raw(resource.reasons)
+        self.create = to_raw(resource.create)
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)

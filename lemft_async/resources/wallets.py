@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any, ClassVar
 
+from typing_extensions import Unpack
+
+from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
 from .._resource import (
     AS_IS,
@@ -14,6 +18,7 @@ from .._resource import (
     TEXT,
     TIME_RANGE,
     AsyncAPIResource,
+    RequestOptions,
     Spec,
     check_int,
     check_money,
@@ -22,7 +27,7 @@ from .._resource import (
 )
 from ..types.wallets import ExchangeRate, TransactionDetail, Wallet, WalletTransaction
 
-__all__ = ["AsyncWallets"]
+__all__ = ["AsyncWallets", "AsyncWalletsWithRawResponse"]
 
 
 class AsyncWallets(AsyncAPIResource):
@@ -42,6 +47,12 @@ class AsyncWallets(AsyncAPIResource):
         "exchange_rate": Spec(from_currency=TEXT, to_currency=TEXT, amount=opt(check_money)),
     }
 
+    @cached_property
+    def with_raw_response(self) -> AsyncWalletsWithRawResponse:
+        """These methods returning a ``RawResponse`` (status, headers, traceid, retries,
+        elapsed; ``parse()`` gives the result)."""
+        return AsyncWalletsWithRawResponse(self)
+
     def list(
         self,
         *,
@@ -51,6 +62,7 @@ class AsyncWallets(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Wallet]:
         """List wallets (documented: ``wallet/walletList``).
 
@@ -59,7 +71,11 @@ class AsyncWallets(AsyncAPIResource):
         return self._list("list", Wallet, locals())
 
     async def retrieve(
-        self, wallet_id: int, *, extra_body: Mapping[str, Any] | None = None
+        self,
+        wallet_id: int,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Wallet:
         """Get one wallet (inferred path ``wallet/getWallet``, param ``wallet_id``)."""
         return await self._get("retrieve", Wallet, locals(), wrapper="wallet_info")
@@ -77,12 +93,17 @@ class AsyncWallets(AsyncAPIResource):
         page_no: int = 1,
         page_size: int = 10,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WalletTransaction]:
         """List wallet ledger records (inferred: ``wallet/transactionList``)."""
         return self._list("list_transactions", WalletTransaction, locals())
 
     async def retrieve_transaction(
-        self, transaction_id: str, *, extra_body: Mapping[str, Any] | None = None
+        self,
+        transaction_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> TransactionDetail:
         """Get a ledger record (fields documented, path inferred: ``wallet/getTransaction``).
 
@@ -97,6 +118,18 @@ class AsyncWallets(AsyncAPIResource):
         to_currency: str,
         amount: Any = None,
         extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ExchangeRate:
         """Get the exchange rate between two currencies (inferred: ``wallet/getExchangeRate``)."""
         return await self._get("exchange_rate", ExchangeRate, locals())
+
+
+class AsyncWalletsWithRawResponse:
+    """``client.wallets.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, resource: AsyncWallets) -> None:
+        self.list = to_raw(resource.list)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list_transactions = to_raw(resource.list_transactions)
+        self.retrieve_transaction = to_raw(resource.retrieve_transaction)
+        self.exchange_rate = to_raw(resource.exchange_rate)

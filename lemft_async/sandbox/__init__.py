@@ -10,6 +10,7 @@ in flight per URL 10004, params 10001), injects faults on request, sends signed
 notifications, and keeps books that tests can check (``sandbox.state``).
 """
 
+from .._core._extras import require_extra as _require_extra
 from ._credentials import SandboxCredentials
 from ._entities import Card, CardTrade, Order, Transaction, Wallet
 from ._errors import ConservationError
@@ -19,6 +20,10 @@ from ._payouts import Payee, Payment
 from ._sandbox import Sandbox
 from ._state import State, TransactionType
 from ._stats import SandboxStats
+
+# Starlette is imported lazily (by ``Sandbox.app``); say what to install before first use.
+# Only looked for, not imported: ``import lemft_async.sandbox`` still loads no Starlette.
+_require_extra("the sandbox", "sandbox", "starlette")
 
 __all__ = [
     "FAULT_KINDS",

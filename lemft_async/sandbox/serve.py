@@ -2,7 +2,10 @@
 for tests.
 
 The socket is bound before uvicorn starts, so the banner shows the real port even for
-``--port 0``. uvicorn's own ``Date`` and ``Server`` headers are turned off: the sandbox
+``--port 0``. It is created with ``IPPROTO_TCP`` and ``TCP_NODELAY``: asyncio turns Nagle
+off on accepted connections only when the listening socket says it is TCP (``sock.proto``),
+and without that every small answer waits for the client's delayed ACK (~40 ms).
+uvicorn's own ``Date`` and ``Server`` headers are turned off: the sandbox
 writes ``Date`` from its (possibly skewed) clock.
 """
 
@@ -16,9 +19,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .._core._extras import missing_extra
 from ._sandbox import Sandbox
 
-__all__ = ["banner", "bind", "is_loopback", "serve", "serve_in_thread"]
+__all__ = ["banner", "bind", "is_loopback", "running_server", "serve", "serve_in_thread"]
 
 
 def is_loopback(host: str) -> bool:
@@ -33,8 +37,10 @@ def is_loopback(host: str) -> bool:
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host:port`` (``port=0``: any free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted sockets only then.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(128)
     return sock
@@ -57,7 +63,10 @@ def banner(sandbox: Sandbox, base_url: str) -> str:
 
 
 def _server(app: Any, log_level: str) -> Any:
-    import uvicorn
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise missing_extra("serving a sandbox over HTTP", "sandbox", "uvicorn") from exc
 
     config = uvicorn.Config(
         app,
@@ -84,14 +93,34 @@ def serve(
     _server(sandbox.app, log_level).run(sockets=[sock])
 
 
+def _asgi_app(target: Any) -> Any:
+    """A sandbox's ``.app`` (LEMFT, Payin or KeySecure), or ``target`` itself (any ASGI app)."""
+    if isinstance(target, Sandbox):
+        return target.app
+    module = type(target).__module__
+    if module.startswith("lemft_async.") and ".sandbox" in module and hasattr(target, "app"):
+        return target.app
+    return target
+
+
 @contextmanager
 def serve_in_thread(
     target: Sandbox | Any, *, host: str = "127.0.0.1", log_level: str = "error"
 ) -> Iterator[str]:
     """Serve a sandbox (or any ASGI app) on a free loopback port in a background thread;
     yields the base URL. For tests and scripts."""
+    with running_server(target, host=host, log_level=log_level) as (_, url):
+        yield url
+
+
+@contextmanager
+def running_server(
+    target: Sandbox | Any, *, host: str = "127.0.0.1", log_level: str = "error"
+) -> Iterator[tuple[Any, str]]:
+    """Like ``serve_in_thread``, yielding ``(uvicorn.Server, base_url)`` (tests look at
+    ``server.server_state.connections``)."""
     sock = bind(host, 0)
-    server = _server(target.app if isinstance(target, Sandbox) else target, log_level)
+    server = _server(_asgi_app(target), log_level)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -100,7 +129,7 @@ def serve_in_thread(
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the sandbox server did not start")
             time.sleep(0.01)
-        yield base_url_of(sock)
+        yield server, base_url_of(sock)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

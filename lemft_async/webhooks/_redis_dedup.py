@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._core._extras import missing_extra
+
 try:
     from redis.asyncio import Redis
-except ImportError as _exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "lemft_async.webhooks.RedisDedupStore needs redis-py (>= 5): "
-        "pip install 'lemft-async[redis]'"
-    ) from _exc
+except ImportError as _exc:  # exercised by tests/test_extras.py (redis blocked)
+    raise missing_extra("lemft_async.webhooks.RedisDedupStore", "redis", "redis") from _exc
 
 from .._core._dedup import ClaimState
 

@@ -104,11 +104,16 @@ def test_every_client_defaults_to_the_same_retries_and_names_itself(peer: Peer) 
     [
         lambda: AsyncLemft(customer_id=1, app_id=1, key="k", api_key="a"),
         lambda: AsyncKeySecure(api_key="k", api_secret="s"),
-        lambda: AsyncPayin(mch_id="M1", secret="s", base_url=None),  # type: ignore[arg-type]
+        lambda: AsyncPayin(mch_id="M1", secret="s", base_url=None),
     ],
     ids=["lemft", "keysecure", "payin"],
 )
-def test_no_client_picks_a_host_for_you(make: Callable[[], Any]) -> None:
+def test_no_client_picks_a_host_for_you(
+    make: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for prefix in ("LEMFT", "PAYIN", "KEYSECURE"):
+        monkeypatch.delenv(f"{prefix}_ENVIRONMENT", raising=False)
+        monkeypatch.delenv(f"{prefix}_BASE_URL", raising=False)
     with pytest.raises(ValueError, match="no target host"):
         make()
 

@@ -429,9 +429,11 @@ async def test_http_client_and_transport_are_exclusive() -> None:
             )
 
 
-def test_base_url_is_required() -> None:
-    with pytest.raises(TypeError, match="base_url"):
-        AsyncPayin(mch_id=MCH_ID, secret=SECRET)  # type: ignore[call-arg]
+def test_base_url_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No host is chosen for you: base_url=, or PAYIN_BASE_URL.
+    monkeypatch.delenv("PAYIN_BASE_URL", raising=False)
+    with pytest.raises(ValueError, match="PAYIN_BASE_URL"):
+        AsyncPayin(mch_id=MCH_ID, secret=SECRET)
 
 
 async def test_base_url_forms() -> None:

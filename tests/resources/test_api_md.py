@@ -111,3 +111,65 @@ def test_coverage_table_counts_match_the_catalogue(gen: ModuleType) -> None:
             assert f"`{name.split('.')[1]}`" in cells[1]
     assert rows[-1] == "| **all** | 39 operations | 2 | 37 |"
     assert "`open_cards` (helper)" in by_namespace["orders"]
+
+
+def test_every_public_method_of_the_three_clients_is_listed(gen: ModuleType) -> None:
+    from lemft_async import AsyncLemft
+    from lemft_async.keysecure import AsyncKeySecure
+    from lemft_async.payin import AsyncPayin
+
+    text = gen.render()
+    for cls, owner in (
+        (AsyncLemft, "client"),
+        (AsyncPayin, "payin"),
+        (AsyncKeySecure, "keysecure"),
+    ):
+        methods = gen.public_methods(cls)
+        assert methods, cls
+        for name, function in methods:
+            assert f"`{owner}.{gen.signature_of(function, name)}`" in text, (owner, name)
+    for name in (
+        "create_order",
+        "query_order",
+        "apply_payout",
+        "query_payout",
+        "parse_notification",
+    ):
+        assert f"`payin.{name}(" in text
+    assert "`keysecure.construct_event(raw_body, headers)`" in text
+    for attr, resource in gen.namespaces_of(AsyncKeySecure):
+        for name, function in gen.public_methods(resource):
+            assert f"`keysecure.{attr}.{gen.signature_of(function, name)}`" in text
+
+
+def test_webhook_functions_and_every_event_type_are_listed(gen: ModuleType) -> None:
+    from lemft_async import webhooks
+
+    text = gen.render()
+    for name in ("construct_event", "verify", "parse_event", "kind_for_tag"):
+        assert f"`webhooks.{name}(" in text
+    lemft = {cls.__name__ for cls in gen.event_types("lemft_async.webhooks")}
+    assert {"OrderEvent", "CardEvent", "CardTradeEvent", "PayeeEvent", "PaymentEvent"} <= lemft
+    assert {"WalletEvent", "UnknownEvent"} <= lemft
+    for module in ("lemft_async.webhooks", "lemft_async.payin", "lemft_async.keysecure"):
+        for cls in gen.event_types(module):
+            assert f"| `{cls.__name__}` |" in text
+    assert webhooks.OrderEvent in gen.event_types("lemft_async.webhooks")
+
+
+def test_a_changed_signature_changes_the_reference(
+    gen: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lemft_async.payin import AsyncPayin
+
+    async def query_order(self: object, *, pay_order_id: str, brand_new: int = 1) -> None:
+        """Replaced."""
+
+    monkeypatch.setattr(AsyncPayin, "query_order", query_order)
+    assert "`payin.query_order(*, pay_order_id, brand_new=1)`" in gen.render()
+
+
+def test_output_is_stable(gen: ModuleType) -> None:
+    text = gen.render()
+    assert " at 0x" not in text
+    assert text == gen.render()

@@ -167,3 +167,69 @@ def test_importing_the_sdk_the_cli_and_the_sandbox_loads_no_starlette_or_uvicorn
     )
     done = subprocess.run([sys.executable, "-c", code], check=False, timeout=60)  # noqa: S603
     assert done.returncode == 0
+
+
+def test_wallets_list_page_and_all(served: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["wallets", "list", "--page-size", "1", "--page", "2", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert (second["page_no"], len(second["wallets"]), second["total"]) == (2, 1, 2)
+    assert main(["wallets", "list", "--page-size", "1", "--all", "--json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert len(every["wallets"]) == 2
+    assert second["wallets"][0] in every["wallets"]
+    assert main(["wallets", "list", "--page-size", "1", "--all"]) == 0
+    assert "all pages" in capsys.readouterr().out
+
+
+def test_demo_marks_the_ratio_and_counts_repeated_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--cards", "4", "--latency", "0.001", "--amount", "999999"]) == 1
+    out = capsys.readouterr().out
+    assert "target <= 1.05" in out
+    assert ("ok (target" in out) or ("miss (target" in out)
+    assert out.count("ParamError") == 1
+    assert "(x4)" in out
+    assert main(["demo", "--cards", "3", "--latency", "0", "--amount", "999999", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (len(data["errors"]), data["error_counts"]) == (1, [3])
+    assert (data["ratio_target"], data["ratio_ok"]) == (1.05, None)
+
+
+def test_sandbox_serve_delivers_notifications_to_a_webhook_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    received: list[bytes] = []
+
+    async def receiver(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        received.append(body)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"success"})
+
+    sandboxes: list[Sandbox] = []
+
+    def fake_serve(sandbox: Sandbox, **_: Any) -> None:
+        sandboxes.append(sandbox)
+
+    monkeypatch.setattr(serve_module, "serve", fake_serve)
+    with serve_in_thread(receiver) as hook_url:
+        assert main(["sandbox", "serve", "--port", "0", "--webhook", hook_url + "/hook"]) == 0
+        [sandbox] = sandboxes
+        sandbox.deposit("USD", Decimal("3"))
+        assert anyio.run(sandbox.run_due) == 1
+    assert sandbox.outbox[0].status == "delivered"
+    assert len(received) == 1
+    assert b"wallet" in received[0]
+
+
+def test_sandbox_serve_refuses_a_bad_webhook(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sandbox", "serve", "--webhook", "ftp://example.com"]) == 2
+    assert "--webhook" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import socket
 import time
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ import pytest
 
 from lemft_async import AsyncLemft, OutcomeUnknownError, ParamError
 from lemft_async.sandbox import Sandbox
-from lemft_async.sandbox.serve import banner, bind, is_loopback, serve_in_thread
+from lemft_async.sandbox.serve import banner, bind, is_loopback, running_server, serve_in_thread
 
 from .conftest import OPEN_CARD, USD_VIRTUAL, WALLET_LIST
 
@@ -108,3 +109,23 @@ def test_loopback_detection_and_binding() -> None:
         assert sock.getsockname()[1] > 0
     finally:
         sock.close()
+
+
+def test_the_listening_socket_is_tcp_with_nodelay() -> None:
+    sock = bind("127.0.0.1", 0)
+    try:
+        # asyncio sets TCP_NODELAY on accepted sockets only when proto is IPPROTO_TCP.
+        assert sock.proto == socket.IPPROTO_TCP
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        sock.close()
+
+
+async def test_served_connections_have_tcp_nodelay() -> None:
+    sandbox = Sandbox()
+    with running_server(sandbox) as (server, url):
+        async with _client(sandbox, url) as client:
+            await client.wallets.list()
+            [connection] = list(server.server_state.connections)
+            served = connection.transport.get_extra_info("socket")
+            assert served.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

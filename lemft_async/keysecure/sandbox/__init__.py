@@ -13,21 +13,26 @@ rejections and token fetches. Needs the ``sandbox`` extra (Starlette).
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Callable, Mapping
-from decimal import Decimal
-from typing import Any
+from lemft_async._core._extras import require_extra
 
-import httpx
+require_extra("the KeySecure sandbox", "sandbox", "starlette")
 
-from lemft_async._core._codec import dumps
-from lemft_async.keysecure import AsyncKeySecure, sign_v1
+# The imports follow the extra check, so a missing Starlette is named, not a traceback.
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
+from decimal import Decimal  # noqa: E402
+from typing import Any  # noqa: E402
 
-from ._app import Fault, SandboxServer, SandboxStats
-from ._cipher import SandboxCipher
-from ._ops import SandboxOps
-from ._state import ConsumptionRecord, SandboxState
+import httpx  # noqa: E402
+
+from lemft_async._core._codec import dumps  # noqa: E402
+from lemft_async.keysecure import AsyncKeySecure, sign_v1  # noqa: E402
+
+from ._app import Fault, SandboxServer, SandboxStats  # noqa: E402
+from ._cipher import SandboxCipher  # noqa: E402
+from ._ops import SandboxOps  # noqa: E402
+from ._state import ConsumptionRecord, SandboxState  # noqa: E402
 
 __all__ = ["Fault", "KeySecureSandbox", "SandboxClock", "SandboxStats"]
 
