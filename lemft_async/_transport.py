@@ -66,7 +66,6 @@ def classify(error: BaseException) -> Disposition:
 class LemftTransport(BaseTransport):
     """Everything one set of credentials needs to send calls; shared by ``with_options`` copies."""
 
-    _RESYNCED: ClassVar[str] = "resynced"
     protected_headers: ClassVar[frozenset[str]] = FRAMING_HEADERS | {
         "timestamp",
         "signature",
@@ -134,20 +133,9 @@ class LemftTransport(BaseTransport):
         # 10003: adopt the server's clock from its Date header, once, as one of the
         # retries. Otherwise the 10003 is raised as is.
         if (
-            disposition is not Disposition.RESYNC_CLOCK
-            or self._RESYNCED in call.done
-            or call.response is None
-            or call.retries >= call.max_retries
+            disposition is Disposition.RESYNC_CLOCK
+            and call.retries < call.max_retries
+            and self.resync_clock_once(call, 10003)
         ):
-            return None
-        call.done.add(self._RESYNCED)
-        if not self.clock.resync(call.response.headers.get("date")):
-            return None
-        self.log.info(
-            "%s %s: 10003, clock offset now %+.1f s; retrying (traceid=%s)",
-            call.endpoint.name,
-            call.path,
-            self.clock.offset,
-            call.traceid,
-        )
-        return Recovery.RETRY_COUNTED
+            return Recovery.RETRY_COUNTED
+        return None

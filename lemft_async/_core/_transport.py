@@ -273,6 +273,23 @@ class BaseTransport:
             cause=cause,
         )
 
+    def resync_clock_once(self, call: Call[Any], code: object) -> bool:
+        """After a timestamp refusal (LEMFT 10003, KeySecure 1005): adopt the server's
+        clock from the answer's ``Date`` header, at most once per call; True if it did."""
+        if "resynced" in call.done or call.response is None:
+            return False
+        call.done.add("resynced")
+        if not self.clock.resync(call.response.headers.get("date")):
+            return False
+        self.log.info(
+            "%s: %s, clock offset now %+.3f s; retrying (traceid=%s)",
+            self._label(call),
+            code,
+            self.clock.offset,
+            call.traceid,
+        )
+        return True
+
     def retry_after(self, error: BaseException, response: httpx.Response | None) -> float | None:
         """The server's ``Retry-After`` seconds for an API answer (capped), else ``None``."""
         if response is None or not isinstance(error, APIError):

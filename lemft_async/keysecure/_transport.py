@@ -75,7 +75,6 @@ class KeySecureTransport(BaseTransport):
     label = "keysecure "
     outcome_unknown_error = KeySecureOutcomeUnknownError
     _TOKEN: ClassVar[str] = "token_replaced"  # noqa: S105 (a flag name, not a secret)
-    _RESYNCED: ClassVar[str] = "resynced"
     protected_headers: ClassVar[frozenset[str]] = FRAMING_HEADERS | {
         "api-key",
         "timestamp",
@@ -154,19 +153,8 @@ class KeySecureTransport(BaseTransport):
             self.extra_secrets = (*self.extra_secrets[-3:], call.auth.value)
             call.auth = await self._tokens().replace_rejected(call.auth)
             return Recovery.RETRY
-        if (
-            isinstance(error, KeySecureTimestampError)
-            and self._RESYNCED not in call.done
-            and call.response is not None
-        ):
-            call.done.add(self._RESYNCED)
-            if self.clock.resync(call.response.headers.get("date")):
-                self.log.info(
-                    "keysecure %s: 1005, clock offset now %+.3f s; retrying",
-                    label,
-                    self.clock.offset,
-                )
-                return Recovery.RETRY
+        if isinstance(error, KeySecureTimestampError) and self.resync_clock_once(call, 1005):
+            return Recovery.RETRY
         return None
 
     def _tokens(self) -> TokenManager:
