@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from typing_extensions import NotRequired, Unpack
 
 from ._call import Call
+from ._calllog import CallLog
 from ._checks import check_max_response_bytes
 from ._clock import Clock
 from ._endpoint import Endpoint
@@ -102,6 +103,7 @@ class BaseTransport:
         self.max_response_bytes = check_max_response_bytes(
             options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
         )
+        self.calllog = CallLog(type(self).log, type(self).label)
 
     @property
     def sleep(self) -> Sleep:
@@ -206,16 +208,9 @@ class BaseTransport:
                 error: BaseException = exc
             else:
                 result = self._parsed(payload, call)
-                if self.log.isEnabledFor(logging.INFO):
-                    self.log.info(
-                        "%s %s ok in %.1f ms (attempt %d, traceid=%s)",
-                        self._label(call),
-                        call.endpoint.path,
-                        (time.perf_counter() - started) * 1000,
-                        call.retries + 1,
-                        call.traceid,
-                    )
+                self.calllog.ok(call, time.perf_counter() - started)
                 return result
+            self.calllog.attempt_failed(call, error, time.perf_counter() - started)
             await self._after_failure(error, call)
 
     async def _after_failure(self, error: BaseException, call: Call[Any]) -> None:
@@ -242,28 +237,25 @@ class BaseTransport:
                 cause,
             ) from cause
         if disposition not in _RETRYABLE or call.retries >= call.max_retries:
-            raise as_sdk_error(error, path=call.endpoint.path, traceid=call.traceid) from None
+            final = as_sdk_error(error, path=call.endpoint.path, traceid=call.traceid)
+            self.calllog.failed(call, final)
+            raise final from None
         delay = self.retry_after(error, call.response)
         if delay is None:
             delay = self.retry_policy.delay(call.retries)
-        if self.log.isEnabledFor(logging.INFO):
-            self.log.info(
-                "%s %s: %s; retry %d/%d in %.3f s (traceid=%s)",
-                self._label(call),
-                call.endpoint.path,
-                _short(error),
-                call.retries + 1,
-                call.max_retries,
-                delay,
-                call.traceid,
-            )
+        self.calllog.retry(call, error, delay)
         call.retries += 1
         await self.sleep(delay)
 
     def outcome_unknown(
         self, call: Call[Any], message: str, cause: LemftError
     ) -> OutcomeUnknownError:
-        """This API's ``OutcomeUnknownError`` for ``call``: traceid, operation, path, refs."""
+        """This API's ``OutcomeUnknownError`` for ``call``: traceid, operation, path, refs.
+
+        Logged at WARNING (operation, references, traceid; never the body): someone has to
+        reconcile it, and a 3 a.m. reader must find what with.
+        """
+        self.calllog.unknown(call, cause)
         return self.outcome_unknown_error(
             message,
             operation=call.endpoint.name,
@@ -281,13 +273,7 @@ class BaseTransport:
         call.done.add("resynced")
         if not self.clock.resync(call.response.headers.get("date")):
             return False
-        self.log.info(
-            "%s: %s, clock offset now %+.3f s; retrying (traceid=%s)",
-            self._label(call),
-            code,
-            self.clock.offset,
-            call.traceid,
-        )
+        self.calllog.resynced(call, code, self.clock.offset)
         return True
 
     def retry_after(self, error: BaseException, response: httpx.Response | None) -> float | None:
@@ -323,20 +309,10 @@ class BaseTransport:
             )
         except anyio.get_cancelled_exc_class():
             if call.is_write:
-                self.log.warning(
-                    "%s %s: cancelled after the request was sent; the outcome is unknown, "
-                    "reconcile before retrying (reference=%s, traceid=%s)",
-                    self._label(call),
-                    call.endpoint.path,
-                    ", ".join(f"{k}={v}" for k, v in call.references.items()) or None,
-                    call.traceid,
-                )
+                self.calllog.cancelled_write(call)
             raise
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _label(self, call: Call[Any]) -> str:
-        return self.label + call.endpoint.name
 
     def _decoded(self, response: httpx.Response, call: Call[Any]) -> Any:
         """``decode``; anything unexpected it raises is an unreadable answer.
@@ -394,9 +370,3 @@ class BaseTransport:
             "likely carried out: reconcile before retrying",
             problem,
         )
-
-
-def _short(error: BaseException) -> str:
-    if isinstance(error, APIError):
-        return f"code {error.code}" if error.code is not None else f"HTTP {error.status_code}"
-    return type(error).__name__
