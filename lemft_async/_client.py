@@ -13,10 +13,10 @@ from typing_extensions import Self, Unpack
 from ._config import ENVIRONMENTS, LEMFT_VARIABLES, Credentials
 from ._core._checks import check_int_at_least, coerce_id
 from ._core._client import (
-    _NOT_GIVEN,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     BaseClient,
+    CopyOptions,
     user_agent,
 )
 from ._core._config import resolve_base_url
@@ -140,18 +140,16 @@ class AsyncLemft(BaseClient):
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-        retry_policy: RetryPolicy | None = _NOT_GIVEN,
-        default_headers: Mapping[str, str] = _NOT_GIVEN,
-        max_response_bytes: int = _NOT_GIVEN,
         environment: str | None = None,
         base_url: str | None = None,
         allow_insecure: bool = False,
         gate: Gate | None = None,
+        **options: Unpack[CopyOptions],
     ) -> Self:
-        """A copy with other defaults sharing the pool and (unless ``gate=`` is given) the
-        gate; ``environment``/``base_url`` point the copy at another host."""
+        """A copy with other defaults (``timeout``, ``max_retries``, ``retry_policy``,
+        ``default_headers``, ``max_response_bytes``) sharing the pool and (unless
+        ``gate=`` is given) the gate; ``environment``/``base_url`` point the copy at another
+        host."""
         _check_gate(gate)
         resolved = (
             None
@@ -160,13 +158,7 @@ class AsyncLemft(BaseClient):
                 environment, base_url, allow_insecure=allow_insecure, environments=ENVIRONMENTS
             )
         )
-        clone = super().with_options(
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-        )
+        clone = super().with_options(**options)
         changes: dict[str, Any] = {}
         if resolved is not None:
             changes["base_url"] = resolved

@@ -12,10 +12,10 @@ import platform
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 import httpx
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 from .._version import __version__
 from ._checks import check_max_response_bytes, check_max_retries, check_timeout
@@ -37,6 +37,16 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=40)
 
 # "Not passed" for with_options, where None would be a (refused) value.
 _NOT_GIVEN: Any = object()
+
+
+class CopyOptions(TypedDict, total=False):
+    """What ``with_options`` may change on every client (each adds its own: host, gate)."""
+
+    timeout: float | httpx.Timeout
+    max_retries: int
+    retry_policy: RetryPolicy | None
+    default_headers: Mapping[str, str]
+    max_response_bytes: int
 
 
 def user_agent(product: str) -> str:
@@ -115,21 +125,17 @@ class BaseClient:
         )
         return self._http
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-        retry_policy: RetryPolicy | None = _NOT_GIVEN,
-        default_headers: Mapping[str, str] = _NOT_GIVEN,
-        max_response_bytes: int = _NOT_GIVEN,
-    ) -> Self:
+    def with_options(self, **options: Unpack[CopyOptions]) -> Self:
         """A copy with other defaults, sharing the connection pool and everything else
         (gate, clock, token cache).
 
         ``default_headers`` are added to the original's (a name given again replaces its
         value). Cheap (no new connections); closing the copy does not close the shared pool.
         """
+        unknown = sorted(set(options) - set(CopyOptions.__annotations__))
+        if unknown:
+            # **options accepts any name at run time: a typo must not be ignored silently.
+            raise TypeError(f"with_options() got unexpected option(s): {', '.join(unknown)}")
         clone = object.__new__(type(self))
         # Namespaces (cached properties) are left out: the copy builds its own, bound to it.
         clone.__dict__.update(
@@ -141,6 +147,11 @@ class BaseClient:
         )
         clone._owns_http = False
         clone._closed = False
+        timeout = options.get("timeout", _NOT_GIVEN)
+        max_retries = options.get("max_retries", _NOT_GIVEN)
+        default_headers = options.get("default_headers", _NOT_GIVEN)
+        retry_policy = options.get("retry_policy", _NOT_GIVEN)
+        max_response_bytes = options.get("max_response_bytes", _NOT_GIVEN)
         if timeout is not _NOT_GIVEN:
             clone._timeout = clone._check_timeout(timeout)
         if max_retries is not _NOT_GIVEN:

@@ -9,13 +9,13 @@ from functools import cached_property
 from typing import Any
 
 import httpx
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 from .._core._client import (
-    _NOT_GIVEN,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     BaseClient,
+    CopyOptions,
     user_agent,
 )
 from .._core._clock import Clock
@@ -156,29 +156,21 @@ class AsyncKeySecure(BaseClient):
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-        retry_policy: RetryPolicy | None = _NOT_GIVEN,
-        default_headers: Mapping[str, str] = _NOT_GIVEN,
-        max_response_bytes: int = _NOT_GIVEN,
         environment: str | None = None,
         base_url: str | None = None,
         allow_insecure: bool = False,
+        **options: Unpack[CopyOptions],
     ) -> Self:
-        """A copy with other defaults sharing the pool and the token cache; a copy pointed
-        at another host (``environment``/``base_url``) gets its own token cache."""
+        """A copy with other defaults (``timeout``, ``max_retries``, ``retry_policy``,
+        ``default_headers``, ``max_response_bytes``) sharing the pool and the token cache;
+        a copy pointed at another host (``environment``/``base_url``) gets its own token
+        cache."""
         resolved = (
             None
             if environment is None and base_url is None
             else resolve_base_url(environment, base_url, allow_insecure=allow_insecure)
         )
-        clone = super().with_options(
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-        )
+        clone = super().with_options(**options)
         if resolved is not None and resolved != self.base_url:
             clone._replace_transport(base_url=resolved)
             # A token is valid on the host that issued it: the copy fetches its own.

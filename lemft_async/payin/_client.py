@@ -12,10 +12,10 @@ from typing_extensions import Self, Unpack
 
 from .._core._checks import build_params, optional
 from .._core._client import (
-    _NOT_GIVEN,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     BaseClient,
+    CopyOptions,
     user_agent,
 )
 from .._core._config import resolve_base_url
@@ -139,16 +139,13 @@ class AsyncPayin(BaseClient):
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-        retry_policy: RetryPolicy | None = _NOT_GIVEN,
-        default_headers: Mapping[str, str] = _NOT_GIVEN,
-        max_response_bytes: int = _NOT_GIVEN,
         base_url: str | None = None,
         allow_insecure: bool = False,
+        **options: Unpack[CopyOptions],
     ) -> Self:
-        """A copy with other defaults sharing the connection pool; ``base_url`` points the
-        copy at another gateway host."""
+        """A copy with other defaults (``timeout``, ``max_retries``, ``retry_policy``,
+        ``default_headers``, ``max_response_bytes``) sharing the connection pool;
+        ``base_url`` points the copy at another gateway host."""
         resolved = (
             None
             if base_url is None
@@ -156,13 +153,7 @@ class AsyncPayin(BaseClient):
                 None, base_url, allow_insecure=allow_insecure, environments={}, exposed="the sign"
             )
         )
-        clone = super().with_options(
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-        )
+        clone = super().with_options(**options)
         if resolved is not None:
             clone._replace_transport(base_url=resolved)
         return clone

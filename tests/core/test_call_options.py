@@ -19,7 +19,7 @@ import pytest
 import respx
 
 from lemft_async import APIConnectionError, APIError, AsyncLemft, LocalGate, RetryPolicy
-from lemft_async._core._client import BaseClient
+from lemft_async._core._client import BaseClient, CopyOptions
 from lemft_async._resource import AsyncAPIResource
 from lemft_async.keysecure._resource import KeySecureResource
 from lemft_async.payin import AsyncPayin
@@ -327,4 +327,11 @@ def test_with_options_of_every_client_takes_the_shared_options() -> None:
         cls = type(peer.make())
         assert issubclass(cls, BaseClient)
         names = set(inspect.signature(cls.with_options).parameters)
-        assert shared | {"base_url"} <= names, cls
+        # The shared options are typed once (``**options: Unpack[CopyOptions]``).
+        assert {"base_url", "options"} <= names, cls
+        assert set(CopyOptions.__annotations__) == shared
+        client = peer.make()
+        for name, value in {"timeout": 3.0, "max_retries": 1, "max_response_bytes": 2048}.items():
+            client.with_options(**{name: value})
+        with pytest.raises(TypeError, match="unexpected option"):
+            client.with_options(timout=3.0)
