@@ -170,18 +170,7 @@ class AsyncLemft(BaseClient):
 
     # -- construction helpers ------------------------------------------------------------
 
-    @classmethod
-    def from_env(cls, **overrides: Any) -> AsyncLemft:
-        """``AsyncLemft(**overrides)``: every omitted argument comes from ``LEMFT_CUSTOMER_ID``,
-        ``LEMFT_APP_ID``, ``LEMFT_KEY``, ``LEMFT_API_KEY`` and ``LEMFT_ENVIRONMENT`` or
-        ``LEMFT_BASE_URL`` (as the constructor does); keyword arguments win."""
-        return cls(**overrides)
-
     # -- properties -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._transport.base_url
 
     @property
     def customer_id(self) -> int:

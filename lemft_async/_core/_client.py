@@ -180,6 +180,18 @@ class BaseClient:
             setattr(transport, name, value)
         self._transport = transport
 
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Self:
+        """The client with every omitted argument read from its environment variables
+        (``LEMFT_*``, ``PAYIN_*``, ``KEYSECURE_*``: the README's table); keyword arguments
+        win. The same as calling the constructor, which reads them too."""
+        return cls(**overrides)
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL (scheme and host lower case, no trailing slash)."""
+        return self._transport.base_url
+
     @property
     def timeout(self) -> httpx.Timeout:
         """The per-request timeout."""

@@ -181,17 +181,7 @@ class AsyncKeySecure(BaseClient):
             )
         return clone
 
-    @classmethod
-    def from_env(cls, **overrides: Any) -> AsyncKeySecure:
-        """``AsyncKeySecure(**overrides)``: omitted arguments come from ``KEYSECURE_API_KEY``,
-        ``KEYSECURE_API_SECRET`` and ``KEYSECURE_ENVIRONMENT`` or ``KEYSECURE_BASE_URL``."""
-        return cls(**overrides)
-
     # -- properties -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._transport.base_url
 
     @property
     def timezone(self) -> str:

@@ -164,23 +164,12 @@ class AsyncPayin(BaseClient):
         elapsed; ``parse()`` gives the result)."""
         return AsyncPayinWithRawResponse(self)
 
-    @classmethod
-    def from_env(cls, **overrides: Any) -> AsyncPayin:
-        """``AsyncPayin(**overrides)``: omitted arguments come from ``PAYIN_MCH_ID``,
-        ``PAYIN_SECRET`` and ``PAYIN_BASE_URL``; keyword arguments win."""
-        return cls(**overrides)
-
     # -- properties -------------------------------------------------------------------------
 
     @property
     def mch_id(self) -> str:
         """The merchant number (商户号) sent as ``mchId``."""
         return self._transport.mch_id
-
-    @property
-    def base_url(self) -> str:
-        """The gateway's base URL, without a trailing slash."""
-        return self._transport.base_url
 
     @property
     def endpoints(self) -> Mapping[str, Endpoint]:
