@@ -48,27 +48,37 @@ def _client_from_env() -> Any:
     return AsyncLemft.from_env()
 
 
-async def wallets_list(args: argparse.Namespace) -> int:
-    from ._errors import LemftError
-
+def _prepare(args: argparse.Namespace) -> Any:
+    """What every read command does first: check the table extra (unless ``--json``) and
+    build the client from ``LEMFT_*``; ``None`` (the problem printed) when it cannot."""
     if not args.json:
         _tables()
     try:
-        client = _client_from_env()
+        return _client_from_env()
     except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+async def wallets_list(args: argparse.Namespace) -> int:
+    from ._errors import LemftError
+
+    client = _prepare(args)
+    if client is None:
         return 2
     listing = client.wallets.list(
         currency=args.currency, page_no=args.page, page_size=args.page_size
     )
     try:
         async with client:
-            page = await listing
-            items = list(page.items)
             if args.all:
-                while page.has_next_page():
-                    page = await page.next_page()
+                # The paginator's own walk (it also stops on a repeated page).
+                items = []
+                async for page in listing.iter_pages():
                     items.extend(page.items)
+            else:
+                page = await listing
+                items = list(page.items)
     except LemftError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -105,12 +115,8 @@ async def wallets_list(args: argparse.Namespace) -> int:
 async def orders_get(args: argparse.Namespace) -> int:
     from ._errors import LemftError
 
-    if not args.json:
-        _tables()
-    try:
-        client = _client_from_env()
-    except (ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    client = _prepare(args)
+    if client is None:
         return 2
     try:
         async with client:
