@@ -10,6 +10,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .._core._checks import build_params
 from .._core._options import RequestOptions
 from .._core._raw import to_raw
 from ._constants import TransferType
@@ -17,7 +18,6 @@ from ._models import Account, Transfer, TransferResult
 from ._pagination import KeySecurePaginator
 from ._params import (
     TimeValue,
-    build_body,
     check_id,
     check_transfer_amount,
     check_unique_no,
@@ -60,7 +60,7 @@ class AsyncAccounts(KeySecureResource):
         if kind not in _TYPES:
             raise ValueError(f"type must be 'In' or 'Out', got {kind!r}")
         unique = check_unique_no("transfer_unique_no", transfer_unique_no or uuid.uuid4().hex)
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": check_id("cardholder_no", cardholder_no),
                 "transfer_unique_no": unique,
@@ -102,7 +102,7 @@ class AsyncAccounts(KeySecureResource):
     ) -> KeySecurePaginator[Transfer]:
         """Transfer flow in the range (at most 90 days, client timezone)."""
         start, end = time_range(start_time, end_time, self._client._utc_offset)
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": cardholder_no,
                 "transfer_no": transfer_no,

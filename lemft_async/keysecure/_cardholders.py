@@ -8,11 +8,12 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .._core._checks import build_params
 from .._core._options import RequestOptions
 from .._core._raw import to_raw
 from ._models import Cardholder, CardholderApplyResult, CardholderDetail
 from ._pagination import KeySecurePaginator
-from ._params import TimeValue, build_body, check_id, check_unique_no, time_range
+from ._params import TimeValue, check_id, check_unique_no, time_range
 from ._resource import KeySecureResource
 
 __all__ = ["AsyncCardholders", "AsyncCardholdersWithRawResponse"]
@@ -41,7 +42,7 @@ class AsyncCardholders(KeySecureResource):
 
         ``sumsub_share_token`` is a credential and is never logged or put in errors.
         """
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": (
                     None if cardholder_no is None else check_id("cardholder_no", cardholder_no)
@@ -69,7 +70,7 @@ class AsyncCardholders(KeySecureResource):
     ) -> KeySecurePaginator[Cardholder]:
         """Cardholders created in the range (at most 90 days, client timezone)."""
         start, end = time_range(start_time, end_time, self._client._utc_offset)
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": cardholder_no,
                 "cardholder_unique_no": cardholder_unique_no,

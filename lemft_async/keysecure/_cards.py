@@ -9,6 +9,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .._core._checks import build_params
 from .._core._errors import APIResponseValidationError
 from .._core._options import RequestOptions
 from .._core._raw import to_raw
@@ -25,7 +26,6 @@ from ._models import (
 from ._pagination import KeySecurePaginator
 from ._params import (
     TimeValue,
-    build_body,
     check_digits,
     check_id,
     check_unique_no,
@@ -95,7 +95,7 @@ class AsyncCards(KeySecureResource):
         if package_no is None and card_bin_no is None:
             raise ValueError("pass package_no (credit mode) or card_bin_no (authorization mode)")
         unique = check_unique_no("card_unique_no", card_unique_no or uuid.uuid4().hex)
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": check_id("cardholder_no", cardholder_no),
                 "card_unique_no": unique,
@@ -129,7 +129,7 @@ class AsyncCards(KeySecureResource):
         """Cards created between ``start_time`` and ``end_time`` (at most 90 days apart;
         ``date``, ``datetime`` or ``yyyy-MM-dd[ HH:mm:ss]`` text in the client's timezone)."""
         start, end = time_range(start_time, end_time, self._client._utc_offset)
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": cardholder_no,
                 "card_unique_no": card_unique_no,

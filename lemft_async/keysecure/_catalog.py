@@ -8,12 +8,12 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .._core._checks import build_params
 from .._core._options import RequestOptions
 from .._core._raw import to_raw
 from ._constants import CardType
 from ._models import CardBin, CardPackage
 from ._pagination import KeySecurePaginator
-from ._params import build_body
 from ._resource import KeySecureResource
 
 __all__ = ["AsyncBins", "AsyncBinsWithRawResponse", "AsyncPackages", "AsyncPackagesWithRawResponse"]
@@ -39,7 +39,7 @@ class AsyncPackages(KeySecureResource):
     ) -> KeySecurePaginator[CardPackage]:
         """Packages, optionally of one card ``type`` (``POST /card/package/list``)."""
         kind = type.value if isinstance(type, CardType) else type
-        body = build_body({"type": kind, "package_no": package_no}, extra_body)
+        body = build_params({"type": kind, "package_no": package_no}, extra_body)
         return self._paginate("packages.list", body, CardPackage, page=page, size=size, **options)
 
 
@@ -61,7 +61,7 @@ class AsyncBins(KeySecureResource):
         **options: Unpack[RequestOptions],
     ) -> KeySecurePaginator[CardBin]:
         """BINs you may issue on (``POST /card/support/bins``)."""
-        body = build_body({"card_bin_no": card_bin_no}, extra_body)
+        body = build_params({"card_bin_no": card_bin_no}, extra_body)
         return self._paginate("bins.list", body, CardBin, page=page, size=size, **options)
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .._core._checks import build_params
 from .._core._options import RequestOptions
 from .._core._raw import to_raw
 from ._models import Consumption
 from ._pagination import KeySecurePaginator
-from ._params import TimeValue, build_body, check_id, time_range
+from ._params import TimeValue, check_id, time_range
 from ._resource import KeySecureResource
 
 __all__ = ["AsyncConsumptions", "AsyncConsumptionsWithRawResponse"]
@@ -42,7 +43,7 @@ class AsyncConsumptions(KeySecureResource):
     ) -> KeySecurePaginator[Consumption]:
         """Consumptions in the range (at most 90 days, client timezone)."""
         start, end = time_range(start_time, end_time, self._client._utc_offset)
-        body = build_body(
+        body = build_params(
             {
                 "cardholder_no": cardholder_no,
                 "consume_no": consume_no,

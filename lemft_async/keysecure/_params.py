@@ -10,18 +10,15 @@ numbers at most 64 characters.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
 
-from .._core._checks import build_params, check_id, check_money
+from .._core._checks import check_id, check_money
 
 __all__ = [
     "MAX_PAGE_SIZE",
     "MAX_RANGE",
     "TimeValue",
-    "build_body",
     "check_digits",
     "check_id",
     "check_page",
@@ -39,11 +36,6 @@ _DATE = "%Y-%m-%d"
 _DATETIME = "%Y-%m-%d %H:%M:%S"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-
-
-def build_body(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Drop unset (``None``) params, then add ``extra_body``; a clash is an error."""
-    return build_params(params, extra_body)
 
 
 def check_page(page: int, size: int) -> None:
