@@ -1,5 +1,7 @@
 """lemft-async: the async Python SDK for the LEMFT OPEN-API."""
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import AsyncLemft
 from ._core._options import RequestOptions
 from ._core._raw import RawResponse
@@ -28,6 +30,10 @@ from ._version import __version__
 from .gates._redis_errors import GateError, GateTimeoutError, GateUnavailableError
 from .resources._bulk import BulkOutcome, BulkProgress
 
+if TYPE_CHECKING:
+    from ._core._sync_pages import SyncPage, SyncPaginator
+    from ._sync import Lemft
+
 __all__ = [
     "ENDPOINTS",
     "APIConnectionError",
@@ -46,6 +52,7 @@ __all__ = [
     "GateKey",
     "GateTimeoutError",
     "GateUnavailableError",
+    "Lemft",
     "LemftError",
     "LocalGate",
     "NullGate",
@@ -56,6 +63,8 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SignatureError",
+    "SyncPage",
+    "SyncPaginator",
     "TimestampError",
     "TooManyRequestsError",
     "WebhookError",
@@ -63,3 +72,18 @@ __all__ = [
     "WebhookVerificationError",
     "__version__",
 ]
+
+
+_LAZY = {"Lemft": "._sync", "SyncPage": "._core._sync_pages", "SyncPaginator": "._core._sync_pages"}
+
+
+def __getattr__(name: str) -> Any:
+    # The sync twins import every namespace: load them only when asked for.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -425,6 +425,20 @@ def render() -> str:
 
 
 _STATIC = """
+## Synchronous clients
+
+`lemft_async.Lemft`, `lemft_async.payin.Payin` and `lemft_async.keysecure.KeySecure` take
+the same arguments as `AsyncLemft`, `AsyncPayin` and `AsyncKeySecure` and have the same
+namespaces and methods with the same parameters, blocking: every method above returns its
+awaited result. List methods return a `SyncPaginator[T]` (`for item in ...` walks every
+page; `.page()` is the requested `SyncPage[T]` with `.items`, `.total`, `.page_no`,
+`.page_size`, `.has_next_page()`, `.next_page()`; `.iter_pages()`); `with_raw_response`
+methods return `RawResponse[T]` (for a list, of the `SyncPage`). Also: `close()`,
+`with ...:`, `with_options(...)` (a copy on the same loop and pool), `from_env()`,
+`from_async(factory)` (the twin of an async client `factory()` builds, e.g.
+`Lemft.from_async(sandbox.client)`), `on_loop(async_context_manager)` (entered on the
+client's event loop) and `async_client`.
+
 ## Answers
 
 Money decodes to `Decimal` (never `float`), documented constant groups to `IntEnum`

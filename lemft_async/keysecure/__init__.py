@@ -6,6 +6,8 @@ embedded simulator lives in ``lemft_async.keysecure.sandbox`` (needs the ``sandb
 extra); nothing here imports Starlette.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .._core._endpoint import Endpoint
 from ._client import DEFAULT_MAX_RETRIES, AsyncKeySecure
 from ._config import ENVIRONMENTS
@@ -75,6 +77,9 @@ from ._pagination import KeySecurePage, KeySecurePaginator
 from ._signing import base_string, sign_v1
 from .receiver import AuthReceiver, AuthReply, Reply
 
+if TYPE_CHECKING:
+    from ._sync import KeySecure
+
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "ENDPOINTS",
@@ -120,6 +125,7 @@ __all__ = [
     "ExemptionType",
     "FeeDetail",
     "FeeType",
+    "KeySecure",
     "KeySecureAuthError",
     "KeySecureError",
     "KeySecureEvent",
@@ -144,3 +150,18 @@ __all__ = [
     "error_for_code",
     "sign_v1",
 ]
+
+
+_LAZY = {"KeySecure": "._sync"}
+
+
+def __getattr__(name: str) -> Any:
+    # The sync twins import every namespace: load them only when asked for.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -9,6 +9,8 @@ The in-memory gateway lives in ``lemft_async.payin.sandbox`` (needs starlette, i
 only there); this package itself needs only httpx, pydantic and anyio.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import AsyncPayin
 from ._endpoints import PAYIN_ENDPOINTS
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
@@ -32,6 +34,9 @@ from ._receiver import (
 from ._signing import ResponseVerification, canonical_string, sign, signature_matches
 from ._status import PayinStatus, PayoutStatus
 
+if TYPE_CHECKING:
+    from ._sync import Payin
+
 __all__ = [
     "ACK",
     "PAYIN_ENDPOINTS",
@@ -42,6 +47,7 @@ __all__ = [
     "NotificationParser",
     "NotificationReceiver",
     "PayParams",
+    "Payin",
     "PayinCreated",
     "PayinError",
     "PayinNotification",
@@ -62,3 +68,18 @@ __all__ = [
     "signature_matches",
     "starlette_endpoint",
 ]
+
+
+_LAZY = {"Payin": "._sync"}
+
+
+def __getattr__(name: str) -> Any:
+    # The sync twins import every namespace: load them only when asked for.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
