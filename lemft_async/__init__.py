@@ -1,8 +1,9 @@
 """lemft-async: the async Python SDK for the LEMFT OPEN-API."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._client import AsyncLemft
+from ._core._lazy import lazy_attributes
 from ._core._options import RequestOptions
 from ._core._raw import RawResponse
 from ._core._retry import RetryPolicy
@@ -74,16 +75,9 @@ __all__ = [
 ]
 
 
-_LAZY = {"Lemft": "._sync", "SyncPage": "._core._sync_pages", "SyncPaginator": "._core._sync_pages"}
-
-
-def __getattr__(name: str) -> Any:
-    # The sync twins import every namespace: load them only when asked for.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+# The sync twins import every namespace: loaded only when asked for.
+__getattr__ = lazy_attributes(
+    __name__,
+    {"Lemft": "._sync", "SyncPage": "._core._sync_pages", "SyncPaginator": "._core._sync_pages"},
+    globals(),
+)

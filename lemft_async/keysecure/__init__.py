@@ -6,9 +6,10 @@ embedded simulator lives in ``lemft_async.keysecure.sandbox`` (needs the ``sandb
 extra); nothing here imports Starlette.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._core._endpoint import Endpoint
+from .._core._lazy import lazy_attributes
 from ._client import DEFAULT_MAX_RETRIES, AsyncKeySecure
 from ._config import ENVIRONMENTS
 from ._constants import (
@@ -152,16 +153,5 @@ __all__ = [
 ]
 
 
-_LAZY = {"KeySecure": "._sync"}
-
-
-def __getattr__(name: str) -> Any:
-    # The sync twins import every namespace: load them only when asked for.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+# The sync twins import every namespace: loaded only when asked for.
+__getattr__ = lazy_attributes(__name__, {"KeySecure": "._sync"}, globals())

@@ -9,8 +9,9 @@ The in-memory gateway lives in ``lemft_async.payin.sandbox`` (needs starlette, i
 only there); this package itself needs only httpx, pydantic and anyio.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._core._lazy import lazy_attributes
 from ._client import AsyncPayin
 from ._endpoints import PAYIN_ENDPOINTS
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
@@ -70,16 +71,5 @@ __all__ = [
 ]
 
 
-_LAZY = {"Payin": "._sync"}
-
-
-def __getattr__(name: str) -> Any:
-    # The sync twins import every namespace: load them only when asked for.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+# The sync twins import every namespace: loaded only when asked for.
+__getattr__ = lazy_attributes(__name__, {"Payin": "._sync"}, globals())
