@@ -82,7 +82,14 @@ class LoopThread:
                 f"a blocking {self.name} call was made from its own event loop "
                 "(from a callback or hook): use the async client there"
             )
-        return self._portal.call(func, *args)
+        future = self._portal.start_task_soon(func, *args)
+        try:
+            return future.result()
+        except BaseException:
+            # Interrupted while waiting (Ctrl-C): cancel the call as an async caller's
+            # cancellation would, instead of leaving it running unobserved.
+            future.cancel()
+            raise
 
     def enter(self, manager: AbstractAsyncContextManager[T]) -> AbstractContextManager[T]:
         """``manager`` as a sync context manager, entered and exited by one task on the loop

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
+import time
 from decimal import Decimal
 
 import anyio
@@ -272,3 +274,17 @@ def test_async_client_is_the_twin() -> None:
     sandbox = Sandbox()
     with Lemft.from_async(sandbox.client) as client:
         assert isinstance(client.async_client, AsyncLemft)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs SIGINT")
+def test_an_interrupted_wait_cancels_the_call(sandbox: Sandbox) -> None:
+    sandbox.faults.config.latency = 5.0  # the call would take 5 s
+    with Lemft.from_async(sandbox.client) as client:
+        timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))  # Ctrl-C
+        timer.start()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            client.wallets.list().page()
+        sandbox.faults.config.latency = 0.0
+        assert client.wallets.list().page().items  # the client still works
+    assert time.monotonic() - started < 4.0  # the slow call was cancelled, not awaited
