@@ -22,6 +22,8 @@ from typing import Any, TypeVar, overload
 import anyio
 from anyio.from_thread import BlockingPortal
 
+from ._logging import logger
+
 __all__ = ["LoopThread"]
 
 T = TypeVar("T")
@@ -33,18 +35,19 @@ _STOP_TIMEOUT = 30.0
 class LoopThread:
     """An event loop in a daemon thread, and a thread-safe way to run coroutines on it."""
 
-    __slots__ = ("_lock", "_pid", "_portal", "_stopped", "_thread", "name")
+    __slots__ = ("_closers", "_lock", "_pid", "_portal", "_stopped", "_thread", "name")
 
     def __init__(self, name: str, *, backend: str = "asyncio") -> None:
         self.name = name
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._stopped = False
+        self._closers: list[Callable[[], Awaitable[object]]] = []
         ready: queue.Queue[BlockingPortal | BaseException] = queue.Queue(maxsize=1)
 
         def run() -> None:
             try:
-                anyio.run(_serve, ready, backend=backend)
+                anyio.run(_serve, ready, self._closers, backend=backend)
             except BaseException as exc:  # the loop could not start: tell the constructor
                 if ready.empty():
                     ready.put(exc)
@@ -97,14 +100,27 @@ class LoopThread:
         self.call(_noop)  # refuses as call() does: closed, forked, own loop
         return self._portal.wrap_async_context_manager(manager)
 
+    def at_close(self, closer: Callable[[], Awaitable[object]]) -> None:
+        """Run ``closer()`` on the loop when it stops, after the calls in flight finished
+        (a pool closed before would fail them)."""
+        self._closers.append(closer)
+
     def stop(self) -> None:
-        """Let the calls in flight finish, then end the loop and its thread. Idempotent."""
+        """Refuse new calls, let those in flight finish, run the closers, end the loop and
+        its thread. Idempotent."""
         with self._lock:
             if self._stopped:
                 return
             self._stopped = True
-        if os.getpid() != self._pid or self.in_loop_thread():
-            return  # nothing to join here; a daemon thread ends with its process
+        if os.getpid() != self._pid:
+            return  # a forked child has no loop thread to stop
+        if self.in_loop_thread():
+            # Dropped on the loop itself (a collection there): cannot wait on ourselves.
+            threading.Thread(target=self._finish, name=f"{self.name}-stop", daemon=True).start()
+            return
+        self._finish()
+
+    def _finish(self) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has already ended
             self._portal.call(self._portal.stop)
         self._thread.join(_STOP_TIMEOUT)
@@ -114,7 +130,16 @@ async def _noop() -> None:
     return None
 
 
-async def _serve(ready: queue.Queue[BlockingPortal | BaseException]) -> None:
+async def _serve(
+    ready: queue.Queue[BlockingPortal | BaseException],
+    closers: list[Callable[[], Awaitable[object]]],
+) -> None:
     async with BlockingPortal() as portal:
         ready.put(portal)
         await portal.sleep_until_stopped()
+    # Leaving the portal waited for every call it ran: now the pool can close.
+    for closer in closers:
+        try:
+            await closer()
+        except Exception:  # a failing close must not keep the others from running
+            logger.warning("closing %s failed", closer, exc_info=True)

@@ -63,11 +63,15 @@ class _Twin:
 
 
 class SyncResource(_Twin):
-    """A sync namespace: its methods run the async namespace's on the client's loop."""
+    """A sync namespace: its methods run the async namespace's on the client's loop.
 
-    def __init__(self, target: Any, loop: LoopThread) -> None:
+    It keeps its client alive (``orders = Lemft.from_env().orders`` must go on working:
+    a collected client would stop the loop)."""
+
+    def __init__(self, target: Any, loop: LoopThread, owner: object = None) -> None:
         self._async = target
         self._loop = loop
+        self._owner = owner
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._async!r}>"
@@ -109,10 +113,9 @@ class blocking(_Mirror[P, T]):
         super().__init__(method)
 
     def _bind(self, obj: _Twin, method: Callable[..., Any]) -> Callable[..., Any]:
-        loop = obj._loop
-
         def call(*args: Any, **kwargs: Any) -> Any:
-            return loop.call(functools.partial(method, *args, **kwargs))
+            # Through ``obj``: a method kept alone keeps its namespace and client alive.
+            return obj._loop.call(functools.partial(method, *args, **kwargs))
 
         return call
 
@@ -137,10 +140,8 @@ class paged(_Mirror[P, SyncPaginator[T]]):
         super().__init__(method)
 
     def _bind(self, obj: _Twin, method: Callable[..., Any]) -> Callable[..., Any]:
-        loop = obj._loop
-
         def call(*args: Any, **kwargs: Any) -> Any:
-            return SyncPaginator(loop, method(*args, **kwargs))
+            return SyncPaginator(obj._loop, method(*args, **kwargs), owner=obj)
 
         return call
 
@@ -152,10 +153,10 @@ class raw(_Mirror[P, RawResponse[T]]):
         super().__init__(method)
 
     def _bind(self, obj: _Twin, method: Callable[..., Any]) -> Callable[..., Any]:
-        loop, method = obj._loop, to_raw(method)
+        method = to_raw(method)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return loop.call(functools.partial(method, *args, **kwargs))
+            return obj._loop.call(functools.partial(method, *args, **kwargs))
 
         return call
 
@@ -167,10 +168,10 @@ class raw_paged(_Mirror[P, RawResponse[SyncPage[T]]]):
         super().__init__(method)
 
     def _bind(self, obj: _Twin, method: Callable[..., Any]) -> Callable[..., Any]:
-        loop = obj._loop
         fetch = to_raw(_awaited(method))
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            loop = obj._loop
             answer: RawResponse[Any] = loop.call(functools.partial(fetch, *args, **kwargs))
             return RawResponse(
                 status_code=answer.status_code,
@@ -178,7 +179,7 @@ class raw_paged(_Mirror[P, RawResponse[SyncPage[T]]]):
                 traceid=answer.traceid,
                 retries_taken=answer.retries_taken,
                 elapsed=answer.elapsed,
-                parsed=SyncPage(loop, answer.parse()),
+                parsed=SyncPage(loop, answer.parse(), owner=obj),
             )
 
         return call
@@ -199,7 +200,7 @@ def _without_self(method: Callable[..., Any]) -> inspect.Signature:
 class namespace(Generic[R]):
     """A sync namespace over the async client's namespace of the same name."""
 
-    def __init__(self, cls: Callable[[Any, LoopThread], R]) -> None:
+    def __init__(self, cls: Callable[[Any, LoopThread, object], R]) -> None:
         self._cls = cls
         self._name = ""
 
@@ -213,7 +214,7 @@ class namespace(Generic[R]):
     def __get__(self, obj: _Twin | None, owner: type[Any] | None = None) -> Any:
         if obj is None:
             return self
-        value = self._cls(self._target(obj), obj._loop)
+        value = self._cls(self._target(obj), obj._loop, obj)
         obj.__dict__[self._name] = value
         return value
 
@@ -303,8 +304,9 @@ class SyncClient(_Twin, Generic[A]):
             loop.stop()
             raise
         self._loop, self._async, self._origin = loop, cast(A, client), None
+        loop.at_close(client.aclose)
         # A client dropped without close() still closes its pool and ends its thread.
-        self._finalizer = weakref.finalize(self, _shutdown, loop, client)
+        self._finalizer = weakref.finalize(self, loop.stop)
 
     def _copy(self, async_copy: A) -> Self:
         clone = object.__new__(type(self))
@@ -341,7 +343,7 @@ class SyncClient(_Twin, Generic[A]):
         """Close the client: its pool (if it created it) and, for the original (not a
         ``with_options`` copy), its background loop, once the calls in flight finish."""
         if self._finalizer is not None:
-            self._finalizer()  # runs _shutdown once
+            self._finalizer()  # stops the loop once: calls in flight finish, then aclose()
         elif not self._loop.stopped:
             self._loop.call(self._async.aclose)
 
@@ -358,11 +360,3 @@ class SyncClient(_Twin, Generic[A]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._async!r})"
-
-
-def _shutdown(loop: LoopThread, client: BaseClient) -> None:
-    try:
-        if not loop.stopped and not loop.in_loop_thread():
-            loop.call(client.aclose)
-    finally:
-        loop.stop()

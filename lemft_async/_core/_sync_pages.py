@@ -21,11 +21,12 @@ T = TypeVar("T")
 class SyncPage(Generic[T]):
     """One page of a list. ``items`` are typed models; ``raw`` is the decoded answer."""
 
-    __slots__ = ("_loop", "_page")
+    __slots__ = ("_loop", "_owner", "_page")
 
-    def __init__(self, loop: LoopThread, page: BasePage[T]) -> None:
+    def __init__(self, loop: LoopThread, page: BasePage[T], *, owner: object = None) -> None:
         self._loop = loop
         self._page = page
+        self._owner = owner  # keeps the client (and so its loop) alive
 
     @property
     def items(self) -> list[T]:
@@ -52,7 +53,7 @@ class SyncPage(Generic[T]):
 
     def next_page(self) -> SyncPage[T]:
         """The following page (``RuntimeError`` when there is none: see ``has_next_page``)."""
-        return SyncPage(self._loop, self._loop.call(self._page.next_page))
+        return SyncPage(self._loop, self._loop.call(self._page.next_page), owner=self._owner)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self._page.items)
@@ -71,16 +72,19 @@ class SyncPaginator(Generic[T]):
     """What a list method of a sync client returns: ``.page()`` for the requested page,
     ``for item in ...`` for every item of every page from there."""
 
-    __slots__ = ("_loop", "_paginator")
+    __slots__ = ("_loop", "_owner", "_paginator")
 
-    def __init__(self, loop: LoopThread, paginator: BasePaginator[T, Any]) -> None:
+    def __init__(
+        self, loop: LoopThread, paginator: BasePaginator[T, Any], *, owner: object = None
+    ) -> None:
         self._loop = loop
         self._paginator = paginator
+        self._owner = owner  # keeps the client (and so its loop) alive
 
     def page(self) -> SyncPage[T]:
         """The requested page (on the async client: ``await client.x.list(...)``)."""
         page: BasePage[T] = self._loop.call(_first, self._paginator)
-        return SyncPage(self._loop, page)
+        return SyncPage(self._loop, page, owner=self._owner)
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         """Every page from the requested one (stops on a repeated page, as the async one)."""
@@ -90,7 +94,7 @@ class SyncPaginator(Generic[T]):
                 found, page = self._loop.call(_step, pages)
                 if not found:
                     return
-                yield SyncPage(self._loop, page)
+                yield SyncPage(self._loop, page, owner=self._owner)
         finally:
             # Left early (break, error): close the walk on its own loop.
             if not self._loop.stopped and not self._loop.in_loop_thread():

@@ -8,10 +8,13 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 
 import anyio
+import httpx
 import pytest
+import respx
 from typing_extensions import assert_type
 
 from lemft_async import (
@@ -288,3 +291,75 @@ def test_an_interrupted_wait_cancels_the_call(sandbox: Sandbox) -> None:
         sandbox.faults.config.latency = 0.0
         assert client.wallets.list().page().items  # the client still works
     assert time.monotonic() - started < 4.0  # the slow call was cancelled, not awaited
+
+
+def test_close_waits_for_calls_in_flight_before_closing_the_pool() -> None:
+    answered = threading.Event()
+
+    async def slow_answer(request: httpx.Request) -> httpx.Response:
+        answered.set()
+        await anyio.sleep(0.3)
+        return httpx.Response(200, json=_open_card_answer())
+
+    results: list[object] = []
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url__regex=r".*/openCard$").mock(side_effect=slow_answer)
+        client = Lemft(  # owns its pool
+            customer_id=10001004,
+            app_id=100006,
+            key="fake-key-not-secret",
+            api_key="fake-api-key-not-secret",
+            base_url="https://api.example.test",
+        )
+        writer = threading.Thread(
+            target=lambda: results.append(
+                _outcome(
+                    lambda: client.orders.open_card(bin_id=USD_VIRTUAL, amount=1, out_order_id="x")
+                )
+            )
+        )
+        writer.start()
+        assert answered.wait(5)
+        client.close()  # while the write is in flight in the other thread
+        writer.join(5)
+    assert len(results) == 1
+    assert isinstance(results[0], Order), results[0]  # answered, not cut off by the close
+    assert client.async_client._http.is_closed
+    assert not client._loop._thread.is_alive()
+
+
+def _outcome(call: Callable[[], object]) -> object:
+    try:
+        return call()
+    except Exception as exc:  # the test reports what came back
+        return exc
+
+
+def _open_card_answer() -> dict[str, object]:
+    return {
+        "code": 0,
+        "message": "success",
+        "data": {"order_info": {"order_id": "ord_1", "out_order_id": "x", "status": 1}},
+    }
+
+
+def test_a_namespace_or_list_kept_alone_keeps_its_client(sandbox: Sandbox) -> None:
+    orders = Lemft.from_async(sandbox.client).orders  # the client itself is not kept
+    gc.collect()
+    assert orders.open_card(bin_id=USD_VIRTUAL, amount=Decimal("1")).order_id
+    wallets = Lemft.from_async(sandbox.client).wallets.list(page_size=1)
+    gc.collect()
+    assert [w.currency for w in wallets] == ["USD", "HKD"]
+    open_card = Lemft.from_async(sandbox.client).orders.open_card
+    gc.collect()
+    assert open_card(bin_id=USD_VIRTUAL, amount=Decimal("1")).order_id
+
+
+def test_a_client_stopped_from_its_own_loop_still_ends_its_thread(sandbox: Sandbox) -> None:
+    client = Lemft.from_async(sandbox.client)
+    loop = client._loop
+    loop._portal.call(loop.stop)  # as a collection running on the loop thread would
+    loop._thread.join(5)
+    assert not loop._thread.is_alive()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.wallets.list().page()
