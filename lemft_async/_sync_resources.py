@@ -100,6 +100,7 @@ class Orders(SyncResource):
     """``client.orders``: issue cards and top them up (both move money), and read orders."""
 
     open_card = blocking(AsyncOrders.open_card)
+    open_card_once = blocking(AsyncOrders.open_card_once)
     recharge = blocking(AsyncOrders.recharge)
     list = paged(AsyncOrders.list)
     retrieve = blocking(AsyncOrders.retrieve)

@@ -5,6 +5,7 @@
     lemft sandbox serve [--host 127.0.0.1 --port 8000 --latency 0.02 --webhook URL ...]
     lemft wallets list [--currency USD] [--page N | --all] [--json]
     lemft orders get ORDER_ID [--json]
+    lemft cards issue --from cards.csv --journal job.db [--resume] [--out results.json] ...
 
 The read commands use ``AsyncLemft.from_env()`` (``LEMFT_CUSTOMER_ID``, ``LEMFT_APP_ID``,
 ``LEMFT_KEY``, ``LEMFT_API_KEY`` and ``LEMFT_ENVIRONMENT`` or ``LEMFT_BASE_URL``).
@@ -18,53 +19,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import anyio
 
-from . import _cli_read
+from . import _cli_cards, _cli_read
+from ._cli_args import decimal_amount, positive, rate, seconds
 from ._core._extras import MissingExtraError, require_extra
 from ._version import __version__
 
 __all__ = ["main"]
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not a decimal amount: {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"amount must be a finite number >= 0, got {text!r}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"seconds must be >= 0, got {text!r}")
-    return value
-
-
-def _rate(text: str) -> float:
-    value = _seconds(text)
-    if value > 1:
-        raise argparse.ArgumentTypeError(f"a rate is between 0 and 1, got {text!r}")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {text!r}")
-    return value
 
 
 _FAULT_HELP = {
@@ -85,12 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="issue cards concurrently against the sandbox")
-    demo.add_argument("--cards", type=_positive, default=200, help="cards to issue (200)")
-    demo.add_argument("--latency", type=_seconds, default=0.02, help="seconds/request (0.02)")
+    demo.add_argument("--cards", type=positive, default=200, help="cards to issue (200)")
+    demo.add_argument("--latency", type=seconds, default=0.02, help="seconds/request (0.02)")
     demo.add_argument(
-        "--amount", type=_decimal, default=Decimal("10.00"), help="amount per card (10.00)"
+        "--amount", type=decimal_amount, default=Decimal("10.00"), help="amount per card (10.00)"
     )
-    demo.add_argument("--concurrency", type=_positive, default=8, help="calls queued at once (8)")
+    demo.add_argument("--concurrency", type=positive, default=8, help="calls queued at once (8)")
     demo.add_argument("--seed", type=int, default=0, help="sandbox RNG seed (0)")
     demo.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -103,22 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (8000; 0 = any free)")
     serve.add_argument("--allow-remote", action="store_true", help="allow a non-loopback host")
     serve.add_argument(
-        "--latency", type=_seconds, default=0.0, help="seconds added to every request (0)"
+        "--latency", type=seconds, default=0.0, help="seconds added to every request (0)"
     )
     serve.add_argument(
-        "--order-delay", type=_seconds, default=0.0, help="seconds until an order completes (0)"
+        "--order-delay", type=seconds, default=0.0, help="seconds until an order completes (0)"
     )
     serve.add_argument(
         "--time-scale",
-        type=_seconds,
+        type=seconds,
         default=1.0,
         help="multiplier for notification redelivery delays (1.0)",
     )
     serve.add_argument("--seed", type=int, default=0, help="RNG seed for faults and ids (0)")
     for knob, text in _FAULT_HELP.items():
-        serve.add_argument(f"--{knob}-rate", type=_rate, default=0.0, help=f"{text} (0..1, 0)")
+        serve.add_argument(f"--{knob}-rate", type=rate, default=0.0, help=f"{text} (0..1, 0)")
     serve.add_argument(
-        "--slow-seconds", type=_seconds, default=1.0, help="delay of a slow answer (1.0)"
+        "--slow-seconds", type=seconds, default=1.0, help="delay of a slow answer (1.0)"
     )
     serve.add_argument(
         "--webhook",
@@ -141,11 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     wallet_list = wallet_commands.add_parser("list", help="list wallets")
     wallet_list.add_argument("--currency", help="only wallets in this currency (e.g. USD)")
     which = wallet_list.add_mutually_exclusive_group()
-    which.add_argument("--page", type=_positive, default=1, help="page number to show (1)")
+    which.add_argument("--page", type=positive, default=1, help="page number to show (1)")
     which.add_argument("--all", action="store_true", help="fetch and show every page")
-    wallet_list.add_argument(
-        "--page-size", type=_positive, default=50, help="wallets per page (50)"
-    )
+    wallet_list.add_argument("--page-size", type=positive, default=50, help="wallets per page (50)")
     wallet_list.add_argument("--json", action="store_true", help="print JSON")
 
     orders = commands.add_parser("orders", help="card orders (real credentials from env)")
@@ -153,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     order_get = order_commands.add_parser("get", help="show one order and its bills")
     order_get.add_argument("order_id", help="the order's order_id")
     order_get.add_argument("--json", action="store_true", help="print JSON")
+    _cli_cards.add_parser(commands)
     return parser
 
 
@@ -166,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "wallets":
             return anyio.run(_cli_read.wallets_list, args)
+        if args.command == "cards":
+            return _cli_cards.main(args, sandbox=_sandbox_client)
         return anyio.run(_cli_read.orders_get, args)
     except MissingExtraError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -214,6 +180,13 @@ async def _run_demo(args: argparse.Namespace, on_progress: Any) -> Any:
         seed=args.seed,
         on_progress=on_progress,
     )
+
+
+def _sandbox_client() -> Any:
+    """A client of a fresh embedded sandbox (``lemft cards issue --sandbox``)."""
+    from .sandbox import Sandbox
+
+    return Sandbox().client()
 
 
 def _serve(args: argparse.Namespace) -> int:

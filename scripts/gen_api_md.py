@@ -54,7 +54,11 @@ NAMESPACES = {
 }
 
 # Public methods that are helpers over a catalogued operation (not operations themselves).
-HELPERS = {"orders.open_cards": "orders.open_card"}
+HELPERS = {"orders.open_cards": "orders.open_card", "orders.open_card_once": "orders.open_card"}
+_HOW_OFTEN = {
+    "orders.open_cards": "once per spec",
+    "orders.open_card_once": "only when `orders.list` does not find its `out_order_id`",
+}
 
 _LEFT_OUT = {"self", "cls", "extra_body"}
 
@@ -347,7 +351,7 @@ def _namespace_section(namespace: str) -> list[str]:
         lines += [
             "",
             f"Helper (no path of its own): `{short_signature(helper)}` -> "
-            f"`{returns(helper)}`, calls `{HELPERS[helper]}` once per spec.",
+            f"`{returns(helper)}`, calls `{HELPERS[helper]}` {_HOW_OFTEN[helper]}.",
         ]
     return [*lines, ""]
 

@@ -36,6 +36,7 @@ import math
 import secrets
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
+from typing import Any
 
 import anyio
 from anyio.abc import TaskGroup
@@ -250,7 +251,10 @@ class RedisGate:
         args: list[str | int] = [token, _ms(self._lease), _ms(self._waiter_ttl)]
         while await self._acquire_script(keys=keys, args=args) != 1:
             # Woken by a hand-off, or re-check (and heartbeat) after poll_interval.
-            await self._redis.blpop([wake], timeout=self._poll)
+            # Through Any: redis-py 5 (pinned by arq, in the dev extra) types BLPOP's
+            # timeout as int and its result as a union; redis-py 6+ as Number/Awaitable.
+            blpop: Any = self._redis.blpop
+            await blpop([wake], timeout=self._poll)
 
     async def _leave(self, key: GateKey, token: str) -> None:
         """Release or abandon: shielded, bounded, never raises (the lease expires anyway)."""

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from typing_extensions import Unpack
 
+from .._core._claims import ClaimStore
 from .._core._raw import to_raw
 from .._pagination import AsyncPaginator
 from .._resource import (
@@ -32,6 +33,7 @@ from .._resource import (
 )
 from ..types.orders import Order, OrderDetail
 from ._bulk import BulkOutcome, BulkProgress, run_bulk
+from ._once import open_card_once
 
 __all__ = ["AsyncOrders", "new_out_order_id"]
 
@@ -81,6 +83,33 @@ class AsyncOrders(AsyncAPIResource):
         return await self._get(
             "open_card", Order, locals(), wrapper="order_info", echo="out_order_id"
         )
+
+    async def open_card_once(
+        self,
+        *,
+        out_order_id: str,
+        bin_id: str,
+        amount: Any,
+        holder_id: str | None = None,
+        card_type: int | None = None,
+        mark: str | None = None,
+        claims: ClaimStore | None = None,
+        claim_ttl: float = 30.0,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Order:
+        """Issue the card of ``out_order_id`` unless it exists: safe to call twice, even
+        at the same time from two workers (task queues deliver at least once).
+
+        Claims the ``out_order_id`` in ``claims`` (default: one in-memory store per
+        process; ``lemft_async.gates.claims.RedisClaimStore`` across hosts), reconciles
+        through ``orders.list``, and sends ``open_card`` only when the order is absent.
+        Returns the order, found or new. ``OutcomeUnknownError`` when the outcome of a
+        send, or the reconciliation, could not be told; ``ClaimHeldError`` when another
+        worker held the claim for over ``claim_ttl`` seconds, ``ClaimLostError`` when the
+        claim was lost while waiting for the endpoint (nothing sent by this call in both).
+        """
+        return await open_card_once(self, locals(), claims=claims, claim_ttl=claim_ttl)
 
     async def recharge(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any, cast
 
 import anyio
 import pytest
@@ -126,7 +127,7 @@ async def test_only_the_head_of_the_local_queue_waits_in_redis(
             tg.start_soon(worker)
 
         async def queued() -> bool:
-            return gate.waiting(KEY) == 9 and await raw.llen(f"{lease_key}:q") == 1
+            return gate.waiting(KEY) == 9 and bool(await cast(Any, raw).llen(f"{lease_key}:q") == 1)
 
         await eventually(queued)
         assert await raw.zcard(f"{lease_key}:a") == 1
@@ -159,7 +160,7 @@ async def test_release_hands_the_key_to_the_waiting_process_first(
             tg.start_soon(run, gate_b, "B1")
 
             async def b1_queued() -> bool:
-                return await raw.llen(f"{lease_key}:q") == 1
+                return bool(await cast(Any, raw).llen(f"{lease_key}:q") == 1)
 
             await eventually(b1_queued)
             tg.start_soon(run, gate_a, "A2")
@@ -185,7 +186,7 @@ async def test_a_newcomer_does_not_jump_the_redis_queue(
             await tracker.section(label)
 
     async def queue_length(n: int) -> bool:
-        return await raw.llen(f"{lease_key}:q") == n
+        return bool(await cast(Any, raw).llen(f"{lease_key}:q") == n)
 
     with anyio.fail_after(10):
         async with anyio.create_task_group() as tg:
@@ -209,7 +210,7 @@ async def test_release_wakes_the_next_waiter_at_once(
             got_it.set()
 
     async def queued() -> bool:
-        return await raw.llen(f"{lease_key}:q") == 1
+        return bool(await cast(Any, raw).llen(f"{lease_key}:q") == 1)
 
     with anyio.fail_after(10):  # far below the waiter's 30 s poll: a wake-up is needed
         async with anyio.create_task_group() as tg:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any, cast
 
 import anyio
 import pytest
@@ -66,7 +67,7 @@ async def test_a_cancelled_waiter_leaves_nothing_behind(make_gate: MakeGate, raw
             tg.start_soon(wait_for_key, scope)
 
             async def queued() -> bool:
-                return await raw.llen(f"{lease_key}:q") == 1
+                return bool(await cast(Any, raw).llen(f"{lease_key}:q") == 1)
 
             await eventually(queued)
             scope.cancel()
@@ -124,7 +125,7 @@ async def test_a_cancelled_holder_hands_over_to_the_next_waiter(
             got_it.set()
 
     async def queued() -> bool:
-        return await raw.llen(f"{lease_key}:q") == 1
+        return bool(await cast(Any, raw).llen(f"{lease_key}:q") == 1)
 
     with anyio.fail_after(5):
         async with anyio.create_task_group() as tg:

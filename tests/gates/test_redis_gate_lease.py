@@ -4,6 +4,7 @@ watchdog renews only its own lease, and crashed waiters are skipped."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import anyio
 import pytest
@@ -56,7 +57,7 @@ async def test_release_does_not_delete_someone_elses_lease(make_gate: MakeGate, 
     async with gate.hold(KEY):
 
         async def expired() -> bool:
-            return await raw.exists(lease_key) == 0
+            return bool(await cast(Any, raw).exists(lease_key) == 0)
 
         await eventually(expired)
         await raw.set(lease_key, FOREIGN_TOKEN, px=60_000)  # another process took over
@@ -94,7 +95,7 @@ async def test_without_renewal_a_long_attempt_loses_its_lease(
         assert await raw.exists(lease_key) == 1
 
         async def expired() -> bool:
-            return await raw.exists(lease_key) == 0
+            return bool(await cast(Any, raw).exists(lease_key) == 0)
 
         await eventually(expired)
 
@@ -135,7 +136,7 @@ async def test_a_crashed_waiter_is_skipped(
     monkeypatch.setattr(ghost, "_leave", no_cleanup)
 
     async def queue_length(n: int) -> bool:
-        return await raw.llen(f"{lease_key}:q") == n
+        return bool(await cast(Any, raw).llen(f"{lease_key}:q") == n)
 
     with anyio.fail_after(10):
         async with anyio.create_task_group() as tg:
@@ -163,13 +164,13 @@ async def test_a_long_dead_waiter_is_skipped_at_once(make_gate: MakeGate, raw: R
     tracker = Tracker()
 
     async def queue_length(n: int) -> bool:
-        return await raw.llen(f"{lease_key}:q") == n
+        return bool(await cast(Any, raw).llen(f"{lease_key}:q") == n)
 
     with anyio.fail_after(10):
         async with anyio.create_task_group() as tg:
             async with holder.hold(KEY):
                 # A waiter from a process that died long ago: queued, heartbeat in the past.
-                await raw.rpush(f"{lease_key}:q", ghost)
+                await cast(Any, raw).rpush(f"{lease_key}:q", ghost)
                 await raw.zadd(f"{lease_key}:a", {ghost: 1})
                 tg.start_soon(enter_and_record, live, tracker, "live", None)
                 await eventually(lambda: queue_length(2))

@@ -16,6 +16,7 @@ import respx
 
 from lemft_async import ENDPOINTS, AsyncLemft, AsyncPaginator, OutcomeUnknownError
 from lemft_async._resource import OPT_INT, AsyncAPIResource, Spec
+from tests.answers import fitting
 from tests.conftest import FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
 from tests.resources.conftest import envelope, sent
 
@@ -31,7 +32,7 @@ NAMESPACES = {
 }
 
 # Public methods that are helpers over catalogued operations, not operations themselves.
-HELPERS = {"orders.open_cards": "orders.open_card"}
+HELPERS = {"orders.open_cards": "orders.open_card", "orders.open_card_once": "orders.open_card"}
 
 
 # The smallest valid call of every operation: (positional args, keyword args).
@@ -185,7 +186,7 @@ def test_minimal_calls_cover_the_catalogue() -> None:
 async def test_each_operation_hits_its_catalogue_path(
     client: AsyncLemft, api: respx.MockRouter, operation: str
 ) -> None:
-    route = api.route().mock(return_value=envelope({}))
+    route = api.route().mock(return_value=envelope(fitting(operation)))
 
     await invoke(client, operation)
 
@@ -199,7 +200,7 @@ async def test_each_operation_hits_its_catalogue_path(
 @pytest.mark.parametrize("operation", sorted(ENDPOINTS))
 async def test_path_overrides_are_used_on_the_wire(api: respx.MockRouter, operation: str) -> None:
     custom = f"/v2/custom/{operation.replace('.', '/')}"
-    route = api.route().mock(return_value=envelope({}))
+    route = api.route().mock(return_value=envelope(fitting(operation)))
     async with AsyncLemft(
         customer_id=FAKE_CUSTOMER_ID,
         app_id=FAKE_APP_ID,
@@ -218,7 +219,7 @@ async def test_path_overrides_are_used_on_the_wire(api: respx.MockRouter, operat
 async def test_kind_decides_whether_a_timeout_is_retried(
     client: AsyncLemft, api: respx.MockRouter, no_sleep: list[float], operation: str
 ) -> None:
-    route = api.route().mock(side_effect=[httpx.ReadTimeout("slow"), envelope({})])
+    route = api.route().mock(side_effect=[httpx.ReadTimeout("slow"), envelope(fitting(operation))])
 
     if ENDPOINTS[operation].kind == "write":
         with pytest.raises(OutcomeUnknownError) as info:
