@@ -2,7 +2,8 @@
 
 Serve it:   LEMFT_API_KEY=... uvicorn examples.fastapi_receiver:app --port 8080
 Self-test:  python examples/fastapi_receiver.py
-            (signs sample notifications and posts them through httpx's ASGI transport)
+            (signs sample notifications with ``webhooks.sign`` and posts them through
+            httpx's ASGI transport; in your own tests, ``Sandbox.deliver`` does both)
 
 The route reads the raw body itself (never a parsed model: re-encoded JSON does not
 match the signature) and answers HTTP 200 ``{"code":0,"message":"success"}`` once the
@@ -15,17 +16,12 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from decimal import Decimal
-from typing import Any
 
 import anyio
 import httpx
 from fastapi import FastAPI, Request, Response
 
 from lemft_async import webhooks
-from lemft_async._core._codec import dumps  # exact Decimal JSON, as LEMFT writes numbers
-from lemft_async._signing import compute_signature
 
 API_KEY = os.environ.get("LEMFT_API_KEY", "example-secret-not-real")
 
@@ -58,42 +54,28 @@ async def lemft_webhooks(request: Request) -> Response:
 
 
 def sample_notification(
-    tag: str, notify_id: str, payload: dict[str, Any], *, secret: str = API_KEY
+    tag: str, notify_id: str, payload: bytes, *, secret: str = API_KEY
 ) -> tuple[bytes, dict[str, str]]:
-    """A notification as LEMFT (inferred format) sends it: JSON body + signed headers."""
-    body = dumps({"eventTag": tag, "notify_id": notify_id, **payload})
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "timestamp": timestamp,
-        "signature": compute_signature(secret, body, timestamp),
-        "eventTag": tag,
-    }
-    return body, headers
+    """A notification as LEMFT (inferred format) sends it: JSON body + signed headers.
+
+    ``payload`` is the JSON text of the fields (numbers written as LEMFT writes them,
+    ``10.00``); ``webhooks.sign`` gives the headers, the exact inverse of ``verify``.
+    """
+    head = f'{{"eventTag":"{tag}","notify_id":"{notify_id}",'.encode()
+    body = head + payload.removeprefix(b"{")
+    return body, webhooks.sign(body, secret, event_tag=tag)
 
 
-ORDER = {
-    "order_id": "ord_5uY0AjUE",
-    "out_order_id": "platform_ord_5uY0AjUE",
-    "bin_id": "cpi_6530de6a2f1c7",
-    "order_type": 1,
-    "amount": Decimal("10.00"),
-    "fee": Decimal("1.50"),
-    "currency": "USD",
-    "card_id": "cid_sxdwXPRxtXt6Ch4n",
-    "status": 1,
-}
-CARD = {
-    "card_id": "cid_sxdwXPRxtXt6Ch4n",
-    "order_id": "ord_5uY0AjUE",
-    "card_no": "4000000000000002",
-    "cvv": "000",
-    "balance": 10,
-    "limit": 10,
-    "expiry": "03/28",
-    "status": 2,
-    "use_at": "2025-03-03 02:42:11",
-}
+ORDER = (
+    b'{"order_id":"ord_5uY0AjUE","out_order_id":"platform_ord_5uY0AjUE",'
+    b'"bin_id":"cpi_6530de6a2f1c7","order_type":1,"amount":10.00,"fee":1.50,'
+    b'"currency":"USD","card_id":"cid_sxdwXPRxtXt6Ch4n","status":1}'
+)
+CARD = (
+    b'{"card_id":"cid_sxdwXPRxtXt6Ch4n","order_id":"ord_5uY0AjUE",'
+    b'"card_no":"4000000000000002","cvv":"000","balance":10,"limit":10,"expiry":"03/28",'
+    b'"status":2,"use_at":"2025-03-03 02:42:11"}'
+)
 
 
 async def self_test() -> list[tuple[str, int, str]]:

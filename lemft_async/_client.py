@@ -23,10 +23,13 @@ from ._core._config import resolve_base_url
 from ._core._endpoint import check_request_path
 from ._core._env import from_environment
 from ._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
+from ._core._hooks import EventHooks
 from ._core._logging import setup_from_env
 from ._core._options import CallSettings, RequestOptions
+from ._core._otel import Instrument
 from ._core._raw import to_raw
 from ._core._retry import RetryPolicy
+from ._core._telemetry import TelemetrySpec
 from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
 from ._resource import DEFAULT_MAX_PAGE_SIZE
@@ -57,9 +60,13 @@ class AsyncLemft(BaseClient):
 
     Every call is signed, queued behind other calls to the same endpoint (the server
     allows one at a time), and retried only where that cannot move money twice.
+    ``instrument=True`` (extra ``otel``) emits a span ``lemft <operation>`` per call and
+    metrics; ``event_hooks={"request": [...], "response": [...]}`` calls your functions
+    with a redacted view of each attempt (README "Observability").
     """
 
     _client_name = "AsyncLemft"
+    _telemetry_spec = TelemetrySpec("lemft", gated=True)
     _transport: LemftTransport
 
     def __init__(
@@ -83,6 +90,8 @@ class AsyncLemft(BaseClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
         default_headers: Mapping[str, str] | None = None,
+        instrument: Instrument = False,
+        event_hooks: EventHooks | None = None,
     ) -> None:
         setup_from_env()
         given = from_environment(
@@ -119,6 +128,7 @@ class AsyncLemft(BaseClient):
         )
         self._max_page_size = check_int_at_least("max_page_size", max_page_size, 1)
         self._endpoints = resolve_paths(path_overrides, method_overrides)
+        telemetry = self._build_telemetry(instrument, event_hooks)
         http = self._open_http(http_client)
         self._transport = LemftTransport(
             http=http,
@@ -135,6 +145,7 @@ class AsyncLemft(BaseClient):
             max_response_bytes=max_response_bytes,
             signature_encoding=signature_encoding,
             user_agent=user_agent("lemft"),
+            telemetry=telemetry,
         )
 
     def with_options(

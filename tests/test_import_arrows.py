@@ -117,13 +117,13 @@ def test_no_sandbox_imports_an_sdk_catalogue_or_validator() -> None:
 
 
 def test_nothing_in_the_sdk_imports_a_sandbox() -> None:
-    # The CLI is the one front end whose job is to run the sandbox (`lemft demo`,
-    # `lemft sandbox serve`); it imports it lazily inside those commands.
+    # The CLI (`lemft demo`, `lemft sandbox serve`) and the pytest plugin of the `testing`
+    # extra are the front ends whose job is to run a sandbox; both import it lazily.
     sandbox_modules = tuple(f"lemft_async.{f.replace('/', '.')}" for f in SANDBOXES)
     bad = [
         f"{path.relative_to(PACKAGE)} imports {name}"
         for path in _files()
-        if not _in(path, *SANDBOXES) and path.name != "cli.py"
+        if not _in(path, *SANDBOXES, "testing") and path.name != "cli.py"
         for name in _imports(path)
         if any(_is_module(name, s) for s in sandbox_modules)
     ]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
 from ._endpoint import Endpoint
+
+if TYPE_CHECKING:
+    from ._telemetry import CallObserver
 
 __all__ = ["Call"]
 
@@ -24,6 +27,7 @@ class Call(Generic[T]):
         "endpoint",
         "headers",
         "max_retries",
+        "observer",
         "parse",
         "path",
         "references",
@@ -65,6 +69,8 @@ class Call(Generic[T]):
         """The credential an attempt used (KeySecure's token)."""
         self.done: set[str] = set()
         """Recoveries already applied in this call (each runs at most once)."""
+        self.observer: CallObserver | None = None
+        """The telemetry's view of this call; ``None`` (no work at all) when it is off."""
 
     @property
     def is_write(self) -> bool:

@@ -19,8 +19,10 @@ from typing_extensions import Self, Unpack
 
 from .._version import __version__
 from ._checks import check_max_response_bytes, check_max_retries, check_timeout
+from ._hooks import EventHooks
 from ._options import CallSettings, check_headers, resolve_call_settings
 from ._retry import RetryPolicy
+from ._telemetry import Telemetry, TelemetrySpec, build_telemetry
 from ._transport import BaseTransport
 
 __all__ = [
@@ -47,6 +49,7 @@ class CopyOptions(TypedDict, total=False):
     retry_policy: RetryPolicy | None
     default_headers: Mapping[str, str]
     max_response_bytes: int
+    event_hooks: EventHooks | None
 
 
 def user_agent(product: str) -> str:
@@ -67,6 +70,8 @@ class BaseClient:
 
     _client_name: ClassVar[str]
     """Named in the error raised when a closed client is used."""
+    _telemetry_spec: ClassVar[TelemetrySpec]
+    """The API as its spans and metrics name it (``lemft``, ``payin``, ``keysecure``)."""
 
     _timeout: httpx.Timeout
     _max_retries: int
@@ -95,6 +100,13 @@ class BaseClient:
             if default_headers is None
             else _headers("default_headers", default_headers, protected)
         )
+
+    def _build_telemetry(
+        self, instrument: object, event_hooks: EventHooks | None
+    ) -> Telemetry | None:
+        """The ``instrument=`` / ``event_hooks=`` of the constructor, checked (before the
+        pool is created); ``None`` when both are off."""
+        return build_telemetry(self._telemetry_spec, instrument, event_hooks)
 
     def _call_settings(self, options: Mapping[str, Any]) -> CallSettings:
         """The settings of one call: its per-call options (checked, before any request)
@@ -127,7 +139,9 @@ class BaseClient:
 
     def with_options(self, **options: Unpack[CopyOptions]) -> Self:
         """A copy with other defaults, sharing the connection pool and everything else
-        (gate, clock, token cache).
+        (gate, clock, token cache, OpenTelemetry instruments).
+
+        ``event_hooks`` replaces the copy's hooks (``{}``: none).
 
         ``default_headers`` are added to the original's (a name given again replaces its
         value). Cheap (no new connections); closing the copy does not close the shared pool.
@@ -168,6 +182,15 @@ class BaseClient:
             changes["retry_policy"] = retry_policy or RetryPolicy()
         if max_response_bytes is not _NOT_GIVEN:
             changes["max_response_bytes"] = check_max_response_bytes(max_response_bytes)
+        if "event_hooks" in options:
+            # The copy's own hooks; the OTel instruments (if any) stay shared.
+            current = self._transport.telemetry
+            changes["telemetry"] = build_telemetry(
+                self._telemetry_spec,
+                False,
+                options["event_hooks"],
+                otel=None if current is None else current.otel,
+            )
         if changes:
             clone._replace_transport(**changes)
         return clone

@@ -17,7 +17,10 @@ for every client is written here, once:
 - errors are never chained to httpx exceptions (their ``.request`` holds the signed body);
   an ``APIError`` carries the answer's ``headers`` and the call's ``traceid``;
 - the per-call ``headers`` (``default_headers``/``extra_headers``) go after the API's own,
-  and a ``with_raw_response`` capture (``_raw``) records the finished call.
+  and a ``with_raw_response`` capture (``_raw``) records the finished call;
+- a client built with ``instrument=``/``event_hooks=`` has a ``telemetry``: each step tells
+  the call's observer (``_telemetry``). Without, ``call.observer`` is ``None`` and each
+  step pays one ``if``.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, ClassVar, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
 
 import anyio
 import httpx
@@ -46,6 +49,9 @@ from ._options import FRAMING_HEADERS
 from ._raw import hide_capture, restore_capture
 from ._redact import scrub
 from ._retry import Disposition, RetryPolicy, classify_http
+
+if TYPE_CHECKING:
+    from ._telemetry import Telemetry
 
 __all__ = ["BaseTransport", "Call", "Recovery", "Sleep", "TransportOptions", "fields_of"]
 
@@ -80,6 +86,7 @@ class TransportOptions(TypedDict):
     clock: NotRequired[Clock | None]
     sleep: NotRequired[Sleep | None]
     max_response_bytes: NotRequired[int]
+    telemetry: NotRequired[Telemetry | None]
 
 
 class BaseTransport:
@@ -104,6 +111,8 @@ class BaseTransport:
             options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
         )
         self.calllog = CallLog(type(self).log, type(self).label)
+        self.telemetry = options.get("telemetry")
+        """Spans, metrics and event hooks (``None``: off, and free)."""
 
     @property
     def sleep(self) -> Sleep:
@@ -177,6 +186,11 @@ class BaseTransport:
             references or {},
             headers,
         )
+        if self.telemetry is None:
+            return await self._call(call)
+        return await self.telemetry.observe(call, self._call)
+
+    async def _call(self, call: Call[T]) -> T:
         capture, token = hide_capture()
         started = time.perf_counter()
         try:
@@ -195,10 +209,13 @@ class BaseTransport:
         return result
 
     async def _attempts(self, call: Call[T]) -> T:
+        observer = call.observer
         while True:
             await self.prepare(call)
             call.response = None
             started = time.perf_counter()
+            if observer is not None:
+                observer.attempt_started(started)
             try:
                 call.response = await self.send(call)
                 payload = self._decoded(call.response, call)
@@ -208,10 +225,18 @@ class BaseTransport:
                 error: BaseException = exc
             else:
                 result = self._parsed(payload, call)
-                self.calllog.ok(call, time.perf_counter() - started)
+                seconds = time.perf_counter() - started
+                self.calllog.ok(call, seconds)
+                if observer is not None:
+                    await observer.attempt_ended(None, seconds)
                 return result
-            self.calllog.attempt_failed(call, error, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self.calllog.attempt_failed(call, error, seconds)
+            if observer is not None:
+                await observer.attempt_ended(error, seconds)
             await self._after_failure(error, call)
+            if observer is not None:
+                observer.retrying(error)
 
     async def _after_failure(self, error: BaseException, call: Call[Any]) -> None:
         """Return to retry; raise the typed error otherwise."""
@@ -298,6 +323,8 @@ class BaseTransport:
             merged = httpx.Headers(kwargs.get("headers"))
             merged.update(call.headers)
             kwargs["headers"] = merged
+        if call.observer is not None:
+            await call.observer.sending()
         try:
             return await exchange(
                 self.http,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._core._endpoint import Endpoint
 from .._core._lazy import lazy_attributes
+from ._callback_signing import sign_callback
 from ._client import DEFAULT_MAX_RETRIES, AsyncKeySecure
 from ._config import ENVIRONMENTS
 from ._constants import (
@@ -149,6 +150,7 @@ __all__ = [
     "base_string",
     "callback_reply",
     "error_for_code",
+    "sign_callback",
     "sign_v1",
 ]
 

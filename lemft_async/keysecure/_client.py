@@ -23,9 +23,12 @@ from .._core._codec import dumps
 from .._core._endpoint import Endpoint, build_path
 from .._core._env import EnvOption, from_environment
 from .._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
+from .._core._hooks import EventHooks
 from .._core._logging import setup_from_env
 from .._core._options import CallSettings
+from .._core._otel import Instrument
 from .._core._retry import RetryPolicy
+from .._core._telemetry import TelemetrySpec
 from ._accounts import AsyncAccounts
 from ._cardholders import AsyncCardholders
 from ._cards import AsyncCards
@@ -67,6 +70,7 @@ class AsyncKeySecure(BaseClient):
     """
 
     _client_name = "AsyncKeySecure"
+    _telemetry_spec = TelemetrySpec("keysecure")
     _transport: KeySecureTransport
 
     def __init__(
@@ -93,6 +97,8 @@ class AsyncKeySecure(BaseClient):
         encrypt: Encryptor | None = None,
         clock: Callable[[], float] | None = None,
         default_headers: Mapping[str, str] | None = None,
+        instrument: Instrument = False,
+        event_hooks: EventHooks | None = None,
     ) -> None:
         """``environment`` is ``"sandbox"`` or ``"production"``; ``base_url`` targets any
         host (tests, the embedded sandbox). One of them is required: no host is chosen for
@@ -101,7 +107,8 @@ class AsyncKeySecure(BaseClient):
         ``callback_app_id`` / ``callback_secret`` default to ``api_key`` / ``api_secret``
         (inferred; several secrets may be given for rotation). ``decrypt`` / ``encrypt``
         are your AES functions for privacy data, CVV and PIN. ``clock`` is the wall-clock
-        source in epoch seconds (for simulations and tests).
+        source in epoch seconds (for simulations and tests). ``instrument`` (OpenTelemetry,
+        extra ``otel``) and ``event_hooks`` report every call (README "Observability").
         """
         setup_from_env()
         given = from_environment(
@@ -128,6 +135,7 @@ class AsyncKeySecure(BaseClient):
         self._decrypt = decrypt
         self._encrypt = encrypt
         resolved = resolve_base_url(environment, base_url, allow_insecure=allow_insecure)
+        telemetry = self._build_telemetry(instrument, event_hooks)
         http = self._open_http(http_client)
         clock_obj = Clock(source=clock) if clock is not None else Clock()
         self._transport = KeySecureTransport(
@@ -140,6 +148,7 @@ class AsyncKeySecure(BaseClient):
             clock=clock_obj,
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
+            telemetry=telemetry,
         )
         self._transport.extra_secrets = (self._api_secret,)
         self._token_refresh_margin = token_refresh_margin

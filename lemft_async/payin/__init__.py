@@ -12,6 +12,7 @@ only there); this package itself needs only httpx, pydantic and anyio.
 from typing import TYPE_CHECKING
 
 from .._core._lazy import lazy_attributes
+from ._callback_signing import sign_notification
 from ._client import AsyncPayin
 from ._endpoints import PAYIN_ENDPOINTS
 from ._errors import PayinError, PayinOutcomeUnknownError, ResponseSignatureError
@@ -66,6 +67,7 @@ __all__ = [
     "parse_notification",
     "rupees_to_minor",
     "sign",
+    "sign_notification",
     "signature_matches",
     "starlette_endpoint",
 ]

@@ -10,7 +10,7 @@ import httpx
 from pydantic import BaseModel
 from typing_extensions import Self, Unpack
 
-from .._core._checks import build_params, optional
+from .._core._checks import optional
 from .._core._client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -22,26 +22,24 @@ from .._core._config import resolve_base_url
 from .._core._endpoint import Endpoint, OperationKind, check_request_path
 from .._core._env import EnvOption, from_environment
 from .._core._exchange import DEFAULT_MAX_RESPONSE_BYTES
+from .._core._hooks import EventHooks
 from .._core._logging import setup_from_env
 from .._core._options import CallSettings, RequestOptions
+from .._core._otel import Instrument
 from .._core._raw import to_raw
 from .._core._retry import RetryPolicy
+from .._core._telemetry import TelemetrySpec
 from ._endpoints import resolve_paths
 from ._models import PayinCreated, PayinOrder, PayoutOrder
 from ._notifications import Notification, NotificationKind, parse_notification
+from ._params import check_text, merge, order_fields, read_parser, write_parser
 from ._signing import ResponseVerification
 from ._transport import PayinTransport, encode_form
 from ._validation import (
-    check_account_name,
-    check_amount,
-    check_currency,
-    check_email,
     check_extra,
     check_flag,
     check_id,
-    check_phone,
     check_url,
-    new_mch_order_no,
 )
 
 __all__ = ["AsyncPayin", "AsyncPayinWithRawResponse"]
@@ -72,9 +70,12 @@ class AsyncPayin(BaseClient):
     ``create_order`` and ``apply_payout`` are never re-sent once they may have arrived.
 
     ``base_url`` is required: Lemon's API host is not in our documents.
+    ``instrument`` (OpenTelemetry spans ``payin <operation>``, extra ``otel``) and
+    ``event_hooks`` report every call (README "Observability").
     """
 
     _client_name = "AsyncPayin"
+    _telemetry_spec = TelemetrySpec("payin", success_code="SUCCESS")
     _transport: PayinTransport
 
     def __init__(
@@ -93,6 +94,8 @@ class AsyncPayin(BaseClient):
         allow_insecure: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
+        instrument: Instrument = False,
+        event_hooks: EventHooks | None = None,
     ) -> None:
         setup_from_env()
         given = from_environment(
@@ -124,6 +127,7 @@ class AsyncPayin(BaseClient):
             timeout, max_retries, default_headers, protected=PayinTransport.protected_headers
         )
         self._endpoints = resolve_paths(path_overrides)
+        telemetry = self._build_telemetry(instrument, event_hooks)
         http = self._open_http(http_client, transport=transport)
         self._transport = PayinTransport(
             http=http,
@@ -134,6 +138,7 @@ class AsyncPayin(BaseClient):
             max_response_bytes=max_response_bytes,
             verify_responses=verify_response_signatures,
             user_agent=user_agent("payin"),
+            telemetry=telemetry,
         )
 
     def with_options(
@@ -201,19 +206,19 @@ class AsyncPayin(BaseClient):
         ``extra_params`` adds fields the docs do not list (sent and signed as given).
         """
         settings = self._call_settings(options)
-        shared = _order_fields(
+        shared = order_fields(
             mch_order_no, amount, currency, notify_url, phone_number, payer_email, account_name
         )
-        params = _merge(
+        params = merge(
             {
                 **shared,
                 "returnUrl": optional(check_url, "return_url", return_url),
-                "remark": optional(_check_text, "remark", remark),
+                "remark": optional(check_text, "remark", remark),
             },
             extra_params,
         )
         return await self._call(
-            "create_order", params, _write_parser(PayinCreated, params), settings
+            "create_order", params, write_parser(PayinCreated, params), settings
         )
 
     async def query_order(
@@ -236,7 +241,7 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "executeNotify": check_flag("execute_notify", execute_notify),
         }
-        return await self._call("query_order", params, _read_parser(PayinOrder), settings)
+        return await self._call("query_order", params, read_parser(PayinOrder), settings)
 
     async def apply_payout(
         self,
@@ -262,22 +267,20 @@ class AsyncPayin(BaseClient):
         value ``"BANK"``.
         """
         settings = self._call_settings(options)
-        shared = _order_fields(
+        shared = order_fields(
             mch_order_no, amount, currency, notify_url, phone_number, payer_email, account_name
         )
-        params = _merge(
+        params = merge(
             {
                 **shared,
                 "accountNo": check_id("account_no", account_no, max_length=64),
                 "accountBankCode": check_id("account_bank_code", account_bank_code),
                 "extra": check_extra("extra", extra),
-                "remark": optional(_check_text, "remark", remark),
+                "remark": optional(check_text, "remark", remark),
             },
             extra_params,
         )
-        return await self._call(
-            "apply_payout", params, _write_parser(PayoutOrder, params), settings
-        )
+        return await self._call("apply_payout", params, write_parser(PayoutOrder, params), settings)
 
     async def query_payout(
         self,
@@ -294,7 +297,7 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "agentpayOrderId": optional(check_id, "agentpay_order_id", agentpay_order_id),
         }
-        return await self._call("query_payout", params, _read_parser(PayoutOrder), settings)
+        return await self._call("query_payout", params, read_parser(PayoutOrder), settings)
 
     async def request(
         self,
@@ -315,7 +318,7 @@ class AsyncPayin(BaseClient):
             raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
         endpoint = Endpoint(path, path, kind)
         return await self._send(  # type: ignore[no-any-return]
-            endpoint, _merge({}, params, name="params"), None, settings
+            endpoint, merge({}, params, name="params"), None, settings
         )
 
     # -- notifications --------------------------------------------------------------------
@@ -377,64 +380,3 @@ class AsyncPayinWithRawResponse:
         self.apply_payout = to_raw(client.apply_payout)
         self.query_payout = to_raw(client.query_payout)
         self.request = to_raw(client.request)
-
-
-def _order_fields(
-    mch_order_no: str | None,
-    amount: int,
-    currency: str,
-    notify_url: str,
-    phone_number: str | None,
-    payer_email: str | None,
-    account_name: str | None,
-) -> dict[str, Any]:
-    """The checked fields ``create_order`` and ``apply_payout`` share (number generated)."""
-    return {
-        "mchOrderNo": (
-            new_mch_order_no() if mch_order_no is None else check_id("mch_order_no", mch_order_no)
-        ),
-        "amount": check_amount("amount", amount),
-        "currency": check_currency("currency", currency),
-        "notifyUrl": check_url("notify_url", notify_url),
-        "phoneNumber": optional(check_phone, "phone_number", phone_number),
-        "payerEmail": optional(check_email, "payer_email", payer_email),
-        "accountName": optional(check_account_name, "account_name", account_name),
-    }
-
-
-def _read_parser(cast_to: type[W]) -> Callable[[dict[str, Any]], W]:
-    def parse(data: dict[str, Any]) -> W:
-        return cast_to.model_validate(_without_sign(data))
-
-    return parse
-
-
-def _write_parser(cast_to: type[W], sent: Mapping[str, Any]) -> Callable[[dict[str, Any]], W]:
-    # The answers do not echo the order number or amount; callers need both on the result.
-    def parse(data: dict[str, Any]) -> W:
-        merged = {"mchOrderNo": sent["mchOrderNo"], "amount": sent["amount"], **data}
-        return cast_to.model_validate(_without_sign(merged))
-
-    return parse
-
-
-def _without_sign(data: dict[str, Any]) -> dict[str, Any]:
-    # Checked already; the signature is of no use to callers and stays out of reprs.
-    return {k: v for k, v in data.items() if k != "sign"}
-
-
-def _check_text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    return value
-
-
-def _merge(
-    params: Mapping[str, Any],
-    extra_params: Mapping[str, Any] | None,
-    *,
-    name: str = "extra_params",
-) -> dict[str, Any]:
-    """Unset (``None``) params dropped, then ``extra_params`` added; a clash is an error
-    (``mchId`` and ``sign`` are always set by the client)."""
-    return build_params(params, extra_params, name=name, reserved=("mchId", "sign"))

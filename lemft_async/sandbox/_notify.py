@@ -11,7 +11,7 @@ and 1 h (times ``time_scale``, on the business clock), then dropped. The body an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -204,15 +204,48 @@ class Notifier:
             self._pending = [item for item in self._pending if item[1].status == "pending"]
         return made
 
-    async def _attempt(self, note: Notification, delivery: Delivery, target: _Target) -> None:
+    def headers(self, note: Notification) -> dict[str, str]:
+        """The headers of one delivery of ``note``: a fresh timestamp and signature."""
         timestamp = str(int(self.wall()))
-        headers = {
+        return {
             "Content-Type": "application/json",
             "User-Agent": "lemft-sandbox",
             "timestamp": timestamp,
             "signature": sign(self.api_key, note.body, timestamp),
             "eventTag": note.event_tag,
         }
+
+    def note(self, event: Mapping[str, Any]) -> Notification:
+        """A notification (not queued) from a payload holding its ``eventTag`` (and
+        ``notify_id``, generated when absent)."""
+        if not isinstance(event, Mapping):
+            raise TypeError(f"event must be a Notification or a mapping, got {type(event)}")
+        payload = dict(event)
+        tag = payload.pop("eventTag", None)
+        if not isinstance(tag, str) or not tag:
+            raise ValueError("event needs its 'eventTag' (e.g. 'card.status.active')")
+        notify_id = payload.pop("notify_id", None) or self.new_id()
+        return Notification(str(notify_id), tag, payload, self.clock.now())
+
+    async def send_once(self, note: Notification, to: str | Any, *, path: str) -> httpx.Response:
+        """POST ``note`` once to a URL or an ASGI app (at ``path``); the answer as is."""
+        if isinstance(to, str):
+            if not to.startswith(("http://", "https://")):
+                raise ValueError(f"webhook URL must be http(s), got {to!r}")
+            client, url = httpx.AsyncClient(timeout=DELIVERY_TIMEOUT), to
+        elif callable(to):
+            transport = httpx.ASGITransport(app=to)
+            client = httpx.AsyncClient(
+                transport=transport, base_url="http://webhook.sandbox", timeout=DELIVERY_TIMEOUT
+            )
+            url = path
+        else:
+            raise TypeError("to must be a URL string or an ASGI application")
+        async with client:
+            return await client.post(url, content=note.body, headers=self.headers(note))
+
+    async def _attempt(self, note: Notification, delivery: Delivery, target: _Target) -> None:
+        headers = self.headers(note)
         try:
             response = await target.client.post(target.url, content=note.body, headers=headers)
         except httpx.HTTPError as exc:

@@ -215,6 +215,21 @@ class Sandbox:
             path = self.routes[operation].path
         self.faults.inject(kind, path=path, count=count, applied=applied)
 
+    async def deliver(
+        self, event: Notification | Mapping[str, Any], *, to: str | Any, path: str = "/"
+    ) -> httpx.Response:
+        """Send one signed notification to ``to`` now, exactly as the sandbox sends them,
+        and return the receiver's answer: test your receiver end to end.
+
+        ``event`` is a ``Notification`` (from ``outbox``) or a payload with its
+        ``eventTag`` (``notify_id`` is generated when absent), e.g.
+        ``{"eventTag": "card.status.active", "card_id": "cid_1", "status": 2}``. ``to`` is
+        a URL or an ASGI app (posted to at ``path``, in-process). Nothing is queued or
+        redelivered; an exception the app raises propagates.
+        """
+        note = event if isinstance(event, Notification) else self._notifier.note(event)
+        return await self._notifier.send_once(note, to, path=path)
+
     def add_webhook(self, target: str | Any, *, path: str = "/") -> str:
         """Deliver notifications to a URL, or in-process to an ASGI app at ``path``."""
         return self._notifier.add_target(target, path=path)

@@ -3,6 +3,7 @@
     from lemft_async import webhooks
     event = webhooks.construct_event(raw_body, headers, api_key=..., tolerance=300)
     webhooks.verify(raw_body, headers, api_key=...)
+    headers = webhooks.sign(raw_body, api_key=...)   # the inverse, for your tests
 
     router = webhooks.Router()
 
@@ -52,6 +53,7 @@ from ._events import (
 from ._headers import HeadersLike
 from ._receiver import ACK_BODY, Reply, WebhookReceiver
 from ._router import Router
+from ._sign import sign
 from ._verify import DEFAULT_SCHEME, DEFAULT_TOLERANCE, WebhookScheme, verify
 
 if TYPE_CHECKING:
@@ -97,6 +99,7 @@ __all__ = [
     "handle_starlette",
     "kind_for_tag",
     "parse_event",
+    "sign",
     "starlette_route",
     "verify",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._core._webhook_telemetry import ReceiverTelemetry
 from ._construct import construct_event
 from ._events import WebhookEvent
 from ._headers import HeadersLike
@@ -71,9 +72,15 @@ class AsyncWebhooks:
         )
 
     def receiver(self, router: Router, **options: Any) -> WebhookReceiver:
-        """A ``WebhookReceiver`` (ASGI app) for ``router`` using the client's secret."""
+        """A ``WebhookReceiver`` (ASGI app) for ``router`` using the client's secret (and,
+        for a client built with ``instrument=``, its OpenTelemetry providers)."""
         options.setdefault("scheme", self.scheme)
-        return WebhookReceiver(router, api_key=self._api_key, **options)
+        receiver = WebhookReceiver(router, api_key=self._api_key, **options)
+        telemetry = self._client._transport.telemetry
+        if telemetry is not None and telemetry.otel is not None:
+            # An instrumented client's receiver reports to the same providers.
+            receiver._telemetry = ReceiverTelemetry("lemft", telemetry.otel)
+        return receiver
 
     def __repr__(self) -> str:
         return f"AsyncWebhooks(client={self._client!r})"

@@ -322,7 +322,14 @@ def test_every_api_method_of_every_client_takes_the_per_call_options() -> None:
 
 
 def test_with_options_of_every_client_takes_the_shared_options() -> None:
-    shared = {"timeout", "max_retries", "retry_policy", "default_headers", "max_response_bytes"}
+    shared = {
+        "timeout",
+        "max_retries",
+        "retry_policy",
+        "default_headers",
+        "max_response_bytes",
+        "event_hooks",
+    }
     for peer in PEERS:
         cls = type(peer.make())
         assert issubclass(cls, BaseClient)

@@ -202,12 +202,31 @@ class KeySecureSandbox:
         if self._callback_target is None:
             raise RuntimeError("no callback target: call register_callback(app_or_url) first")
         body, headers = self.build_callback(action, data)
-        if isinstance(self._callback_target, str):
-            async with httpx.AsyncClient() as http:
-                return await http.post(self._callback_url, content=body, headers=headers)
-        transport = httpx.ASGITransport(app=self._callback_target)
-        async with httpx.AsyncClient(transport=transport) as http:
-            return await http.post(self._callback_url, content=body, headers=headers)
+        return await _post(self._callback_target, self._callback_url, body, headers)
+
+    async def deliver(
+        self, event: Mapping[str, Any], *, to: ASGIApp | str, path: str = "/"
+    ) -> httpx.Response:
+        """Send one V1-signed callback to ``to`` now, exactly as the sandbox sends them,
+        and return the receiver's answer: test your receiver end to end.
+
+        ``event`` is ``{"action": "Card_update", "data": {...}}`` (``id`` optional). ``to``
+        is a URL or an ASGI app (posted to at ``path``, in-process). Nothing is recorded;
+        an exception the app raises propagates.
+        """
+        if not isinstance(event, Mapping):
+            raise TypeError(f"event must be a mapping, got {type(event).__name__}")
+        action, data = event.get("action"), event.get("data", {})
+        if not isinstance(action, str) or not action:
+            raise ValueError("event needs its 'action' (e.g. 'Card_update')")
+        if not isinstance(data, Mapping):
+            raise TypeError("event['data'] must be a mapping")
+        event_id = event.get("id")
+        body, headers = self.build_callback(
+            action, data, event_id=None if event_id is None else str(event_id)
+        )
+        url = to if isinstance(to, str) else "http://merchant.localhost" + path
+        return await _post(to, url, body, headers)
 
     async def emit_card_update(
         self, card_no: str, after_status: str, *, reason: str = ""
@@ -274,3 +293,15 @@ class KeySecureSandbox:
             local_currency=currency,
         )
         return response
+
+
+async def _post(
+    target: ASGIApp | str, url: str, body: bytes, headers: Mapping[str, str]
+) -> httpx.Response:
+    """One POST of a callback, over the network (a URL) or in-process (an ASGI app)."""
+    if isinstance(target, str):
+        async with httpx.AsyncClient() as http:
+            return await http.post(url, content=body, headers=dict(headers))
+    transport = httpx.ASGITransport(app=target)
+    async with httpx.AsyncClient(transport=transport) as http:
+        return await http.post(url, content=body, headers=dict(headers))

@@ -8,7 +8,7 @@ An attempt succeeds when the body is ``success`` in any letter case, untrimmed (
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlencode
@@ -18,7 +18,15 @@ import httpx
 
 from lemft_async.payin import ACK, sign
 
-__all__ = ["REDELIVERY_SCHEDULE", "Callback", "CallbackStyle", "DeliveryAttempt", "deliver"]
+__all__ = [
+    "REDELIVERY_SCHEDULE",
+    "Callback",
+    "CallbackStyle",
+    "DeliveryAttempt",
+    "callback_for",
+    "deliver",
+    "post_callback",
+]
 
 REDELIVERY_SCHEDULE: tuple[float, ...] = (60.0, 120.0, 180.0, 240.0, 300.0)
 """Gateway seconds to wait after each failed attempt."""
@@ -66,15 +74,29 @@ class Callback:
         return any(a.acknowledged for a in self.attempts)
 
 
+def callback_for(fields: Mapping[str, object], url: str, secret: str) -> Callback:
+    """A signed callback from its fields (``agentpayOrderId`` makes it a payout)."""
+    if not isinstance(fields, Mapping):
+        raise TypeError(f"event must be a Callback or a mapping, got {type(fields).__name__}")
+    kind: Literal["payin", "payout"] = "payout" if "agentpayOrderId" in fields else "payin"
+    return Callback.signed(kind, url, dict(fields), secret)
+
+
+async def post_callback(
+    http: httpx.AsyncClient, url: str, params: Mapping[str, str], style: CallbackStyle
+) -> httpx.Response:
+    """One POST of a callback: params in the query string (XxPay's way) or the form."""
+    if style == "query":
+        joiner = "&" if "?" in url else "?"
+        return await http.post(url + joiner + urlencode(params))
+    return await http.post(url, data=dict(params))
+
+
 async def _attempt(
     http: httpx.AsyncClient, callback: Callback, style: CallbackStyle, number: int, waited: float
 ) -> DeliveryAttempt:
     try:
-        if style == "query":
-            joiner = "&" if "?" in callback.url else "?"
-            response = await http.post(callback.url + joiner + urlencode(callback.params))
-        else:
-            response = await http.post(callback.url, data=callback.params)
+        response = await post_callback(http, callback.url, callback.params, style)
     except httpx.HTTPError as exc:
         return DeliveryAttempt(number, waited, None, None, type(exc).__name__, False)
     body = response.text

@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack
 from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
 
 import anyio
 import httpx
@@ -22,7 +21,8 @@ from starlette.types import ASGIApp
 from lemft_async._core._codec import dumps
 from lemft_async.payin import AsyncPayin, PayinStatus, PayoutStatus
 
-from ._callbacks import Callback, CallbackStyle, deliver
+from ._callbacks import Callback, CallbackStyle, callback_for, deliver, post_callback
+from ._forms import form_fields, read_body
 from ._gateway import Gateway, GatewayFailure
 from ._routes import ROUTES
 from ._state import PayinRecord, PayoutRecord
@@ -38,41 +38,6 @@ PayinOutcome = PayinStatus | Callable[[PayinRecord], PayinStatus | None] | None
 PayoutOutcome = PayoutStatus | Callable[[PayoutRecord], PayoutStatus | None] | None
 _R = TypeVar("_R", PayinRecord, PayoutRecord)
 _Handler = Callable[[Mapping[str, str]], dict[str, Any]]
-
-MAX_BODY = 1 << 20
-"""Largest form body read (far above any request); longer ones are answered ``FAIL``."""
-_MAX_FIELDS = 1000
-_FORM_TYPE = "application/x-www-form-urlencoded"
-
-
-async def _read_body(request: Request) -> bytes:
-    """The body, read to its end (the connection stays usable); at most
-    ``MAX_BODY + 1`` bytes are kept."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        if size <= MAX_BODY:
-            chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _form(request: Request, raw: bytes) -> dict[str, str]:
-    """The request's form fields; a ``GatewayFailure`` (``0012``/``0014``) for hostile
-    input: a non-form ``Content-Type``, an oversized or non-UTF-8 body, too many fields."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type and content_type != _FORM_TYPE:
-        raise GatewayFailure("0014", f"request Content-Type must be {_FORM_TYPE}")
-    if len(raw) > MAX_BODY:
-        raise GatewayFailure("0014", "request body too large")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise GatewayFailure("0012", "post data is not UTF-8") from None
-    try:
-        return dict(parse_qsl(text, strict_parsing=False, max_num_fields=_MAX_FIELDS))
-    except ValueError:
-        raise GatewayFailure("0014", "request has too many parameters") from None
 
 
 def _decide(outcome: Any, record: Any) -> Any:
@@ -325,6 +290,27 @@ class PayinSandbox:
             on_ack=self._acknowledged,
         )
 
+    async def deliver(
+        self, event: Callback | Mapping[str, object], *, to: str | ASGIApp, path: str = "/"
+    ) -> httpx.Response:
+        """Send one signed callback to ``to`` now, exactly as the gateway sends them
+        (``callback_style``), and return the receiver's answer: test your receiver.
+
+        ``event`` is a ``Callback`` (from ``outbox``) or its fields, signed here with the
+        sandbox secret, e.g. ``{"mchId": sandbox.mch_id, "mchOrderNo": "o1", "payOrderId":
+        "P1", "amount": 10000, "status": 2}`` (``agentpayOrderId`` makes it a payout).
+        ``to`` is a URL or an ASGI app (posted to at ``path``). Nothing is recorded or
+        redelivered; an exception the app raises propagates.
+        """
+        callback = event if isinstance(event, Callback) else callback_for(event, "", self.secret)
+        if isinstance(to, str):
+            async with httpx.AsyncClient(timeout=10.0) as http:
+                return await post_callback(http, to, callback.params, self.callback_style)
+        transport = httpx.ASGITransport(app=to)
+        async with httpx.AsyncClient(transport=transport, timeout=10.0) as http:
+            url = "http://merchant.sandbox" + path
+            return await post_callback(http, url, callback.params, self.callback_style)
+
     async def _acknowledged(self, callback: Callback) -> None:
         # XxPay moves a paid order to 3 (business done) once the merchant says success.
         record = self.payins.get(callback.params.get("mchOrderNo", ""))
@@ -356,9 +342,9 @@ class PayinSandbox:
     def _endpoint(self, handler: _Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             self.requests[request.url.path] += 1
-            raw = await _read_body(request)
+            raw = await read_body(request)
             try:
-                form = _form(request, raw)
+                form = form_fields(request, raw)
                 self._gateway.authenticate(form)
                 payload = handler(form)
             except GatewayFailure as exc:
