@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/gate_memory.py
 	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/decode.py
+	$(BIN)/python bench/journal.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

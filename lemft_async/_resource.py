@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -26,10 +26,9 @@ from ._core._checks import (
     check_text,
     optional,
 )
-from ._core._errors import APIResponseValidationError
 from ._core._options import CallSettings, RequestOptions
-from ._core._pagination import extract_items
 from ._pagination import AsyncPage, AsyncPaginator
+from ._parse import echoed_ids, entity_parser, items_parser, unwrap, validator_of
 
 if TYPE_CHECKING:
     from ._client import AsyncLemft
@@ -83,39 +82,6 @@ def check_time(name: str, value: object) -> str:
             raise ValueError(msg) from None
         return value
     raise TypeError(f"{name} must be a datetime or str, got {type(value).__name__}")
-
-
-def as_object(data: Any, cast_to: type[BaseModel]) -> dict[str, Any]:
-    """An entity answer is a JSON object, or ``null`` (accepted without details, *inferred*
-    for writes such as a status change); a list or a scalar where an entity was expected
-    does not fit (for a write: an unknown outcome)."""
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise APIResponseValidationError(
-            None, f"expected a {cast_to.__name__} object, got {type(data).__name__}"
-        )
-    return data
-
-
-def fill_echo(result: BaseModel, name: str, sent: Any) -> None:
-    """Copy ``sent`` onto ``result.<name>`` when the answer left it empty; an answer naming
-    another value (another order than the one sent) does not fit: for a write, the outcome
-    of ours is unknown. Runs inside the attempt, so the transport applies that rule."""
-    echoed = getattr(result, name, None)
-    if not echoed:
-        setattr(result, name, sent)
-    elif str(echoed) != str(sent):
-        raise APIResponseValidationError(None, f"the answer carries another {name}")
-
-
-def unwrap(data: Any, wrapper: str | None) -> Any:
-    """Detail responses are inferred to wrap the entity as ``<entity>_info`` (as getOrder's
-    ``order_info``); accept the bare entity too. A wrapper that is there but not an object
-    is returned as it is, so it is refused as an answer that does not fit."""
-    if wrapper and isinstance(data, dict) and wrapper in data:
-        return data[wrapper]
-    return data
 
 
 def new_out_order_id() -> str:
@@ -309,12 +275,14 @@ class AsyncAPIResource:
         (a generated ``out_order_id``, the ``card_id`` a status change was for).
         """
         params = self._params(method, arguments)
+        # Reads are not completed: a read's answer without its id does not fit its model.
+        is_write = self._client._endpoint(self._operation(method)).kind == "write"
         return await self._call(
             method,
             params,
             cast_to,
             wrapper=wrapper,
-            echo=None if echo is None else (echo, params[echo]),
+            echoes=echoed_ids(self._specs[method], cast_to, params, echo) if is_write else (),
             **self._call_options(arguments),
         )
 
@@ -355,14 +323,9 @@ class AsyncAPIResource:
         extra_body: Mapping[str, Any] | None = None,
         settings: CallSettings | None = None,
         wrapper: str | None = None,
-        echo: tuple[str, Any] | None = None,
+        echoes: Iterable[tuple[str, Any]] = (),
     ) -> M:
-        def parse(data: Any) -> M:
-            result = cast_to.model_validate(as_object(unwrap(data, wrapper), cast_to))
-            if echo is not None:
-                fill_echo(result, *echo)
-            return result
-
+        parse = entity_parser(cast_to, wrapper, echoes)
         return await self._client._call_operation(  # type: ignore[no-any-return]
             self._operation(method), lemft_params(params, extra_body), parse, settings
         )
@@ -378,12 +341,7 @@ class AsyncAPIResource:
     ) -> list[M]:
         """An unpaginated list (reference data); the item key is taken from the catalogue."""
         operation = self._operation(method)
-        list_key = self._client._endpoint(operation).list_key
-
-        def parse(data: Any) -> list[M]:
-            items = data if isinstance(data, list) else extract_items(data, list_key)
-            return [item_type.model_validate(item) for item in items]
-
+        parse = items_parser(item_type, self._client._endpoint(operation).list_key)
         return await self._client._call_operation(  # type: ignore[no-any-return]
             operation, lemft_params(params, extra_body), parse, settings
         )
@@ -417,13 +375,14 @@ class AsyncAPIResource:
         base = lemft_params(params, extra_body)
         if "page_no" in base or "page_size" in base:
             raise ValueError("pass page_no/page_size as arguments, not in extra_body")
+        validate = validator_of(item_type)
 
         async def fetch(number: int) -> AsyncPage[M]:
             def parse(data: Any) -> AsyncPage[M]:
                 return AsyncPage.from_data(
                     data,
                     list_key=list_key,
-                    parse=item_type.model_validate,
+                    parse=validate,
                     requested_page_no=number,
                     requested_page_size=page_size,
                     fetch=fetch,

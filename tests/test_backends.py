@@ -15,7 +15,10 @@ from tests.conftest import FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
 ORDER = {
     "code": 0,
     "message": "success",
-    "data": {"order_info": {"order_id": "ord_1", "amount": 20, "fee": 0.4}, "order_bill_list": []},
+    "data": {
+        "order_info": {"order_id": "ord_1", "out_order_id": "out_1", "amount": 20, "fee": 0.4},
+        "order_bill_list": [],
+    },
 }
 BUSY = {"code": 10004, "message": "currently too many requests, try again later", "data": None}
 

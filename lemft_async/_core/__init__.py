@@ -13,9 +13,14 @@ LEMFT (``lemft_async``), Payin (``lemft_async.payin``) and KeySecure
 - ``_errors``: the error base classes; ``_http_errors``: errors from HTTP answers;
 - ``_checks``: argument checks; ``_config``: choosing the target host; ``_clock``;
 - ``_pagination``: the page and paginator bases;
-- ``_models``, ``_redact``: the base model and masking of card data and secrets;
+- ``_models``, ``_schemas``, ``_identity``: the base model, native pydantic-core schemas
+  for money, dates and open enums, required identifiers; ``_redact``: masking;
 - ``_receiver``, ``_delivery``, ``_asgi``, ``_dedup``: the receiver core for callbacks;
-- ``_logging``: the ``lemft_async`` logger.
+- ``_options``, ``_raw``: per-call options and ``with_raw_response``;
+- ``_sync``, ``_sync_pages``, ``_portal``: the blocking twins on one background loop;
+- ``_telemetry``, ``_otel``, ``_hooks``, ``_webhook_telemetry``: spans, metrics, event hooks;
+- ``_claims``: claim stores for exactly-once sends; ``_lazy``: lazily imported exports;
+- ``_logging``, ``_calllog``: the ``lemft_async`` logger and the call log lines.
 
 Nothing here imports an API's own modules (``tests/test_import_arrows.py`` checks it).
 """

@@ -162,6 +162,10 @@ def _int(text: str) -> int:
 
 
 def _decimal(text: str) -> Decimal:
+    # Called from the C scanner for every fraction: the usual short number without an
+    # exponent is checked inline, in this one frame.
+    if len(text) <= MAX_NUMBER_CHARS and "e" not in text and "E" not in text:
+        return Decimal(text)
     return Decimal(_checked(text))
 
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
 from .._core._codec import loads, to_plain
 from .._core._errors import WebhookPayloadError, WebhookVerificationError
-from .._core._models import Money
+from .._core._identity import Identifier
+from .._core._models import Money, _parse_money
 from ._constants import (
     CallbackAction,
     CardStatus,
@@ -90,6 +92,10 @@ def _kept_as_sent(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         return value
 
 
+RequiredMoney = Annotated[Decimal, BeforeValidator(_parse_money)]
+"""``Money`` that must be there (``""`` or a missing value does not decode)."""
+
+
 def _one_or_many(value: Any) -> Any:
     # Documented as an array; a single object is read as an array of one.
     return [value] if isinstance(value, dict) else value
@@ -120,11 +126,11 @@ _Merchant = Annotated[MerchantInfo | None, WrapValidator(_kept_as_sent)]
 
 
 class _CallbackData(KeySecureModel):
-    consume_no: str | None = None
-    card_no: str | None = None
+    consume_no: Identifier
+    """Documented in both callbacks; one without it does not decode (``WebhookPayloadError``)."""
+    card_no: Identifier
     cardholder_no: str | None = None
     type: Annotated[ConsumptionType | str | None, str_enum(ConsumptionType)] = None
-    amount: Money = None
     local_amount: Money = None
     local_currency: str | None = None
     merchant_info: _Merchant = None
@@ -140,8 +146,12 @@ class AuthData(_CallbackData):
     ``fee_detail``'s shape is not documented for ``Auth``: an array gives ``CallbackFee``
     items (like ``Consumption``'s), an object is kept as a plain dict; either way a shape
     this SDK cannot read never fails the callback.
+
+    ``amount`` is required (documented): an ``Auth`` without it is not decoded, so the
+    receiver never asks your handler to approve an unknown amount.
     """
 
+    amount: RequiredMoney
     fee_detail: Annotated[
         list[CallbackFee] | dict[str, Any] | None, WrapValidator(_kept_as_sent)
     ] = None
@@ -153,6 +163,7 @@ class ConsumptionData(_CallbackData):
     ``fee_detail`` is documented as an array whose amounts sum to ``fee``.
     """
 
+    amount: Money = None
     consume_relate_no: str | None = None
     fee: Money = None
     fee_detail: Annotated[list[CallbackFee] | None, BeforeValidator(_one_or_many)] = None
@@ -163,7 +174,7 @@ class ConsumptionData(_CallbackData):
 class CardUpdateData(KeySecureModel):
     """``data`` of a ``Card_update`` callback."""
 
-    card_no: str | None = None
+    card_no: Identifier
     before_status: Annotated[CardStatus | str | None, str_enum(CardStatus)] = None
     after_status: Annotated[CardStatus | str | None, str_enum(CardStatus)] = None
     reason: str | None = None

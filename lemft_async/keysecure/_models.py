@@ -13,7 +13,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
-from .._core._models import LemftModel, Money
+from .._core._identity import Identifier
+from .._core._models import LemftModel, Money, str_enum_value
 from ._constants import (
     CardholderStatus,
     CardStatus,
@@ -21,7 +22,6 @@ from ._constants import (
     CommonStatus,
     ConsumptionType,
     TransferType,
-    str_enum,
 )
 
 __all__ = [
@@ -96,17 +96,18 @@ class OperationResult(KeySecureModel):
 
 
 class CardholderApplyResult(KeySecureModel):
-    cardholder_no: str | None = None
+    cardholder_no: Identifier
+    """KeySecure's number for the new cardholder: an answer without it is an unknown outcome."""
     cardholder_unique_no: str | None = None
 
 
 class Cardholder(_Timed):
     """An item of the cardholder list."""
 
-    cardholder_no: str | None = None
+    cardholder_no: Identifier
     cardholder_unique_no: str | None = None
     email: str | None = None
-    status: Annotated[CardholderStatus | str | None, str_enum(CardholderStatus)] = None
+    status: Annotated[CardholderStatus | str | None, str_enum_value(CardholderStatus)] = None
     fail_reason: str | None = None
 
 
@@ -145,20 +146,21 @@ class BalanceLimit(KeySecureModel):
 
 
 class CardApplyResult(KeySecureModel):
-    card_no: str | None = None
+    card_no: Identifier
+    """KeySecure's number for the new card: an answer without it is an unknown outcome."""
     card_unique_no: str | None = None
 
 
 class Card(_Timed):
     """An item of the card list. ``card_no`` is KeySecure's card order number."""
 
-    card_no: str | None = None
+    card_no: Identifier
     card_unique_no: str | None = None
     cardholder_no: str | None = None
-    card_type: Annotated[CardType | str | None, str_enum(CardType)] = None
+    card_type: Annotated[CardType | str | None, str_enum_value(CardType)] = None
     card_last_no: str | None = None
     organization: str | None = None
-    status: Annotated[CardStatus | str | None, str_enum(CardStatus)] = None
+    status: Annotated[CardStatus | str | None, str_enum_value(CardStatus)] = None
 
 
 class CardDetail(Card):
@@ -190,16 +192,16 @@ class ClientAccessToken(KeySecureModel):
 class Consumption(_Timed):
     """A consumption record (list item or details)."""
 
-    consume_no: str | None = None
+    consume_no: Identifier
     consume_relate_no: str | None = None
     card_no: str | None = None
     cardholder_no: str | None = None
-    type: Annotated[ConsumptionType | str | None, str_enum(ConsumptionType)] = None
+    type: Annotated[ConsumptionType | str | None, str_enum_value(ConsumptionType)] = None
     amount: Money = None
     local_amount: Money = None
     local_currency: str | None = None
     fee: Money = None
-    status: Annotated[CommonStatus | str | None, str_enum(CommonStatus)] = None
+    status: Annotated[CommonStatus | str | None, str_enum_value(CommonStatus)] = None
     remark: str | None = None
 
 
@@ -228,7 +230,7 @@ class Transfer(_Timed):
     transfer_no: str | None = None
     transfer_unique_no: str | None = None
     cardholder_no: str | None = None
-    type: Annotated[TransferType | str | None, str_enum(TransferType)] = None
+    type: Annotated[TransferType | str | None, str_enum_value(TransferType)] = None
     balance: Money = None
     before_balance: Money = None
     after_balance: Money = None

@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
+from .._core._identity import Identifier
 from .._core._models import LemftModel, enum_value, lenient_time
 from ._money import minor_to_rupees
 from ._status import (
@@ -88,11 +89,13 @@ class PayinCreated(PayinModel):
 
     ret_code: str | None = Field(default=None, alias="retCode")
     ret_msg: str | None = Field(default=None, alias="retMsg")
-    pay_order_id: str | None = Field(default=None, alias="payOrderId")
+    pay_order_id: Identifier = Field(alias="payOrderId")
+    """The gateway's order id (documented in the answer): an answer without it is an
+    unknown outcome."""
     pay_params: PayParams | None = Field(default=None, alias="payParams")
-    mch_order_no: str | None = Field(default=None, alias="mchOrderNo")
+    mch_order_no: Identifier = Field(alias="mchOrderNo")
     """Not in the response: the client fills in the number it sent (or generated)."""
-    amount: int | None = None
+    amount: int
     """Not in the response: the client fills in the amount it sent (minor units)."""
 
 
@@ -131,14 +134,16 @@ class PayinOrder(_PayinStatusMixin, PayinModel):
 
     ret_code: str | None = Field(default=None, alias="retCode")
     ret_msg: str | None = Field(default=None, alias="retMsg")
-    status: PayinStatusField | None = None
+    status: PayinStatusField
+    """Documented in the answer; one without it does not fit (``APIResponseValidationError``)
+    rather than reading as "not paid"."""
     product_id: str | None = Field(default=None, alias="productId")
     amount: int | None = None
     channel_pay_no: str | None = Field(default=None, alias="channelPayNo")
     """The UTR."""
     currency: str | None = None
-    mch_order_no: str | None = Field(default=None, alias="mchOrderNo")
-    pay_order_id: str | None = Field(default=None, alias="payOrderId")
+    mch_order_no: Identifier = Field(alias="mchOrderNo")
+    pay_order_id: Identifier = Field(alias="payOrderId")
     error_message: str | None = Field(default=None, alias="errorMessage")
     pay_succ_time: MillisTime = Field(default=None, alias="paySuccTime")
 
@@ -179,7 +184,10 @@ class PayoutOrder(_PayoutStatusMixin, PayinModel):
     ret_code: str | None = Field(default=None, alias="retCode")
     ret_msg: str | None = Field(default=None, alias="retMsg")
     agentpay_order_id: str | None = Field(default=None, alias="agentpayOrderId")
+    """The gateway's payout id. Shown in the apply answer only (the query answer was not
+    seen), so not required."""
     mch_order_no: str | None = Field(default=None, alias="mchOrderNo")
+    """Filled in by ``apply_payout`` (the number it sent); a query answer may omit it."""
     status: PayoutStatusField | None = None
     amount: int | None = None
     fee: int | None = None
@@ -194,8 +202,8 @@ class PayinNotification(_PayinStatusMixin, PayinModel):
 
     kind: ClassVar[str] = "payin"
 
-    pay_order_id: str = Field(alias="payOrderId")
-    mch_order_no: str = Field(alias="mchOrderNo")
+    pay_order_id: Identifier = Field(alias="payOrderId")
+    mch_order_no: Identifier = Field(alias="mchOrderNo")
     status: PayinStatusField
     amount: int
     mch_id: str | None = Field(default=None, alias="mchId")
@@ -222,7 +230,7 @@ class PayoutNotification(_PayoutStatusMixin, PayinModel):
 
     kind: ClassVar[str] = "payout"
 
-    agentpay_order_id: str = Field(alias="agentpayOrderId")
+    agentpay_order_id: Identifier = Field(alias="agentpayOrderId")
     status: PayoutStatusField
     mch_order_no: str | None = Field(default=None, alias="mchOrderNo")
     mch_id: str | None = Field(default=None, alias="mchId")

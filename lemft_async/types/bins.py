@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import CardType
 
@@ -13,7 +14,7 @@ __all__ = ["Bin", "BinFees", "BinLimits"]
 class Bin(LemftModel):
     """A card BIN product you can issue cards on (inferred)."""
 
-    bin_id: str | None = None
+    bin_id: Identifier
     bin: str | None = None
     """The card-number prefix."""
     bin_name: str | None = None

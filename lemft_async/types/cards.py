@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import CardType
 
@@ -20,7 +21,7 @@ class Card(LemftModel):
 
     _masked_fields: ClassVar[frozenset[str]] = frozenset({"card_no", "cvv", "pin"})
 
-    card_id: str | None = None
+    card_id: Identifier
     order_id: str | None = None
     out_order_id: str | None = None
     app_id: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel
 
 __all__ = ["Holder"]
@@ -10,7 +11,7 @@ __all__ = ["Holder"]
 class Holder(LemftModel):
     """A cardholder (inferred shape)."""
 
-    holder_id: str | None = None
+    holder_id: Identifier
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None

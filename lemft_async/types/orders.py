@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import BillCategory, BillType, CardType, InOutType, OrderStatus, OrderType
 
@@ -15,10 +16,12 @@ __all__ = ["Bill", "Order", "OrderBill", "OrderDetail"]
 class Order(LemftModel):
     """``order_info`` of 订单详情 (documented)."""
 
-    order_id: str | None = None
+    order_id: Identifier
     bin_id: str | None = None
     holder_id: str | None = None
-    out_order_id: str | None = None
+    out_order_id: Identifier
+    """Your merchant order id (documented as always present; generated when you do not pass
+    one)."""
     card_type: Annotated[CardType | int | None, enum_value(CardType)] = None
     order_type: Annotated[OrderType | int | None, enum_value(OrderType)] = None
     amount: Money = None
@@ -54,5 +57,5 @@ class OrderBill(LemftModel):
 class OrderDetail(LemftModel):
     """The ``data`` of 订单详情: the order and its bills (documented)."""
 
-    order_info: Order = Field(default_factory=Order)
+    order_info: Order
     order_bill_list: list[OrderBill] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._core._identity import Identifier
 from .._core._models import LemftModel, Money
 
 __all__ = ["PayMethod"]
@@ -10,7 +11,7 @@ __all__ = ["PayMethod"]
 class PayMethod(LemftModel):
     """A way to pay a payee (bank transfer rail, currency, country; inferred shape)."""
 
-    pay_method_id: str | None = None
+    pay_method_id: Identifier
     pay_method_name: str | None = None
     currency: str | None = None
     country: str | None = None

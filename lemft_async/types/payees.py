@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel
 
 __all__ = ["Payee"]
@@ -10,7 +11,7 @@ __all__ = ["Payee"]
 class Payee(LemftModel):
     """A payment beneficiary; created, then applied for (submitted for review)."""
 
-    payee_id: str | None = None
+    payee_id: Identifier
     pay_method_id: str | None = None
     payee_type: int | None = None
     account_name: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel, Money
 
 __all__ = ["Payment"]
@@ -10,7 +11,7 @@ __all__ = ["Payment"]
 class Payment(LemftModel):
     """A payout from a wallet to a payee."""
 
-    payment_id: str | None = None
+    payment_id: Identifier
     out_order_id: str | None = None
     payee_id: str | None = None
     wallet_id: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._core._identity import Identifier
 from .._core._models import LemftModel
 
 __all__ = ["ReferenceItem"]
@@ -13,5 +14,6 @@ class ReferenceItem(LemftModel):
     Inferred shape: a code to send back in requests, and a display name.
     """
 
-    code: str | None = None
+    code: Identifier
+    """Sent back as is in requests (``fund_source=``, ``payment_purpose=``, ``reason=``)."""
     name: str | None = None

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from .._core._identity import Identifier
 from .._core._models import LemftDateTime, LemftModel, Money, enum_value
 from .constants import InOutType, TransactionStatus, WalletStatus
 
@@ -17,7 +18,7 @@ __all__ = ["ExchangeRate", "TransactionDetail", "Wallet", "WalletTransaction"]
 class Wallet(LemftModel):
     """One wallet (documented: 钱包列表 wallet_list[])."""
 
-    wallet_id: int | None = None
+    wallet_id: int
     wallet_sn: str | None = None
     wallet_name: str | None = None
     customer_id: int | None = None
@@ -35,7 +36,7 @@ class WalletTransaction(LemftModel):
 
     record_id: str | None = None
     """Related business record (card order id, payment id, ...); read with transaction_type."""
-    transaction_id: str | None = None
+    transaction_id: Identifier
     out_transaction_id: str | None = None
     in_out_type: Annotated[InOutType | int | None, enum_value(InOutType)] = None
     transaction_type: int | None = None

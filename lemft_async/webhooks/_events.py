@@ -108,7 +108,7 @@ class OrderEvent(WebhookEventBase):
     """Card order notification. Tags and payload *inferred* (payload: ``types.Order``)."""
 
     kind: Literal["order"] = "order"
-    data: Order = Field(default_factory=Order)
+    data: Order
 
 
 class CardEvent(WebhookEventBase):
@@ -116,7 +116,7 @@ class CardEvent(WebhookEventBase):
     are present in ``data`` and masked in every repr)."""
 
     kind: Literal["card"] = "card"
-    data: Card = Field(default_factory=Card)
+    data: Card
 
 
 class CardTradeEvent(WebhookEventBase):
@@ -130,21 +130,21 @@ class PayeeEvent(WebhookEventBase):
     """Payee notification. Tags and payload *inferred* (``types.Payee``)."""
 
     kind: Literal["payee"] = "payee"
-    data: Payee = Field(default_factory=Payee)
+    data: Payee
 
 
 class PaymentEvent(WebhookEventBase):
     """Payment notification. Tags and payload *inferred* (``types.Payment``)."""
 
     kind: Literal["payment"] = "payment"
-    data: Payment = Field(default_factory=Payment)
+    data: Payment
 
 
 class WalletEvent(WebhookEventBase):
     """Wallet notification. Tags and payload *inferred* (``types.WalletTransaction``)."""
 
     kind: Literal["wallet"] = "wallet"
-    data: WalletTransaction = Field(default_factory=WalletTransaction)
+    data: WalletTransaction
 
 
 class UnknownEvent(WebhookEventBase):

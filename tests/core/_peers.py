@@ -69,7 +69,9 @@ PEERS = [
         ),
         read_path="/v1/openApi/card/order/getOrder",
         read=lambda c: c.orders.retrieve("ord_1"),
-        read_ok=lambda: lemft_envelope({"order_info": {"order_id": "ord_1"}}),
+        read_ok=lambda: lemft_envelope(
+            {"order_info": {"order_id": "ord_1", "out_order_id": "o-1"}}
+        ),
         write=lambda c: c.orders.open_card(bin_id="b1", amount=Decimal("10"), out_order_id="o-42"),
         unfit=lambda: lemft_envelope({"order_info": {"order_id": {"not": "text"}}}),
     ),
@@ -83,7 +85,17 @@ PEERS = [
         read_path="/api/pay/orderquery",
         read=lambda c: c.query_order(mch_order_no="M-42"),
         read_ok=lambda: json_response(
-            {**(body := {"retCode": "SUCCESS", "mchOrderNo": "M-42"}), "sign": sign(body, SECRET)}
+            {
+                **(
+                    body := {
+                        "retCode": "SUCCESS",
+                        "mchOrderNo": "M-42",
+                        "payOrderId": "P1",
+                        "status": 2,
+                    }
+                ),
+                "sign": sign(body, SECRET),
+            }
         ),
         write=lambda c: c.create_order(amount=10000, notify_url=NOTIFY_URL, mch_order_no="M-42"),
         unfit=lambda: json_response(

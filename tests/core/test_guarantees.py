@@ -216,7 +216,7 @@ def test_lemft_methods_are_post_by_default_and_overridable() -> None:
 async def test_a_method_override_is_what_goes_on_the_wire() -> None:
     with respx.mock(base_url=PEERS[0].base, assert_all_called=False) as router:
         route = router.get("/v1/openApi/card/order/getOrder").mock(
-            return_value=lemft_envelope({"order_info": {"order_id": "o1"}})
+            return_value=lemft_envelope({"order_info": {"order_id": "o1", "out_order_id": "x"}})
         )
         async with PEERS[0].make(method_overrides={"orders.retrieve": "GET"}) as client:
             await client.orders.retrieve("o1")

@@ -94,7 +94,7 @@ def _model_reprs() -> list[str]:
     models: list[Any] = [
         Card.model_validate({"card_id": "c1", "card_no": VISA, **extra}),
         CardDetail.model_validate({"card_no": VISA, **extra}),
-        PayinOrder.model_validate({"mchOrderNo": "M1", **extra}),
+        PayinOrder.model_validate({"mchOrderNo": "M1", "payOrderId": "P1", "status": 2, **extra}),
     ]
     return [text for m in models for text in (repr(m), str(m))]
 

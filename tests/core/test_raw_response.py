@@ -145,7 +145,12 @@ async def test_a_raw_lemft_list_parses_to_the_page() -> None:
     with _router(peer) as router:
         router.post("/v1/openApi/card/order/orderList").mock(
             return_value=lemft_envelope(
-                {"order_list": [{"order_id": "o1"}], "total": 1, "page_no": 1, "page_size": 10}
+                {
+                    "order_list": [{"order_id": "o1", "out_order_id": "x1"}],
+                    "total": 1,
+                    "page_no": 1,
+                    "page_size": 10,
+                }
             )
         )
         async with peer.make() as client:
@@ -179,7 +184,7 @@ async def test_raw_request_escape_hatches() -> None:
         async with lemft.make() as client:
             raw = await client.with_raw_response.request(lemft.read_path, {"order_id": "o"})
     assert raw.status_code == 200
-    assert raw.parse() == {"order_info": {"order_id": "ord_1"}}
+    assert raw.parse() == {"order_info": {"order_id": "ord_1", "out_order_id": "o-1"}}
     with _router(payin) as router:
         router.post(payin.read_path).mock(return_value=payin.read_ok())
         async with payin.make() as client:
@@ -203,5 +208,5 @@ async def test_write_helpers_are_typed_for_mypy() -> None:
         router.post(peer.read_path).mock(return_value=peer.read_ok())
         async with peer.make() as client:
             raw = await client.orders.with_raw_response.retrieve("ord_1", timeout=3.0)
-            order_id: str | None = raw.parse().order_info.order_id
+            order_id: str = raw.parse().order_info.order_id  # typed str, no None
     assert order_id == "ord_1"

@@ -71,14 +71,26 @@ async def test_a_read_with_a_shapeless_answer_is_a_validation_error() -> None:
                 await LEMFT.read(client)
 
 
-async def test_an_empty_success_answer_is_still_accepted() -> None:
-    # code 0 with no data: accepted without details (the shape is inferred).
+async def test_an_empty_success_answer_to_an_edit_is_accepted_with_the_id_sent() -> None:
+    # code 0 with no data: accepted without details (the shape is inferred); the card the
+    # request named is the card the answer is about.
     with respx.mock(base_url=LEMFT.base) as router:
-        router.post(RECHARGE).mock(return_value=lemft_envelope(None))
+        router.post("/v1/openApi/card/card/freeze").mock(return_value=lemft_envelope(None))
         async with LEMFT.client() as client:
-            order = await client.orders.recharge(card_id="c1", amount=5, out_order_id="o9")
-    assert isinstance(order, Order)
-    assert order.out_order_id == "o9"
+            card = await client.cards.freeze("c1")
+    assert card.card_id == "c1"
+
+
+async def test_an_empty_success_answer_to_a_new_order_is_an_unknown_outcome() -> None:
+    # The server assigns order_id: without it the order cannot be read back, so the
+    # outcome is reconciled by out_order_id instead of being reported as done.
+    with respx.mock(base_url=LEMFT.base) as router:
+        route = router.post(RECHARGE).mock(return_value=lemft_envelope(None))
+        async with LEMFT.client() as client:
+            with pytest.raises(OutcomeUnknownError, match="order_id") as info:
+                await client.orders.recharge(card_id="c1", amount=5, out_order_id="o9")
+    assert info.value.out_order_id == "o9"
+    assert route.call_count == 1
 
 
 @pytest.mark.parametrize("err_code", [110, "110", " 0110", "0110", 10])
@@ -235,8 +247,9 @@ def test_no_whole_attempt_deadline_when_reading_is_unbounded() -> None:
 @pytest.mark.parametrize("amount", ["1e999999999", "1E+101", "-1e-101", "9" * 101])
 def test_money_as_text_is_bounded_like_the_decoder(amount: str) -> None:
     with pytest.raises(ValueError, match="amount"):
-        Order.model_validate({"amount": amount})
-    assert Order.model_validate({"amount": "12.50"}).amount == Decimal("12.50")
+        Order.model_validate({"order_id": "o", "out_order_id": "x", "amount": amount})
+    ok = Order.model_validate({"order_id": "o", "out_order_id": "x", "amount": "12.50"})
+    assert ok.amount == Decimal("12.50")
 
 
 @pytest.mark.parametrize("name", ["x&mchId", "a=b", ""])

@@ -79,7 +79,9 @@ def test_repr_masks_credentials() -> None:
 
 async def test_path_overrides_are_used(api: Any) -> None:
     api.get(TOKEN_PATH).mock(return_value=token_response())
-    route = api.get("/open-api/v2/card/C0001/detail").mock(return_value=envelope({}))
+    route = api.get("/open-api/v2/card/C0001/detail").mock(
+        return_value=envelope({"card_no": "C0001"})
+    )
     overrides = {"cards.retrieve": "/open-api/v2/card/{card_no}/detail"}
     async with make_client(path_overrides=overrides) as ks:
         await ks.cards.retrieve("C0001")

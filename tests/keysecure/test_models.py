@@ -28,7 +28,7 @@ def test_unknown_fields_and_values_are_kept() -> None:
 
 
 def test_known_values_become_members_that_still_equal_text() -> None:
-    card = Card.model_validate({"status": "Frozen", "time": "1716307200000"})
+    card = Card.model_validate({"card_no": "C1", "status": "Frozen", "time": "1716307200000"})
     assert card.status == "Frozen"
     assert card.status is CardStatus.FROZEN
     assert f"{card.status}" == "Frozen"
@@ -38,7 +38,9 @@ def test_known_values_become_members_that_still_equal_text() -> None:
 
 
 def test_money_is_decimal_and_floats_are_never_needed() -> None:
-    row = Consumption.model_validate({"amount": "100.10", "fee": "", "local_amount": 3})
+    row = Consumption.model_validate(
+        {"consume_no": "T1", "amount": "100.10", "fee": "", "local_amount": 3}
+    )
     assert row.amount == Decimal("100.10")
     assert str(row.amount) == "100.10"
     assert row.fee is None

@@ -13,6 +13,7 @@ import pytest
 import trio
 import trio.testing
 
+from lemft_async import WebhookPayloadError
 from lemft_async.keysecure import (
     AsyncKeySecure,
     AuthEvent,
@@ -225,7 +226,7 @@ async def test_failing_event_handler_answers_500() -> None:
     async def on_event(event: KeySecureEvent) -> None:
         raise KeyError("boom")
 
-    body, headers = signed("Consumption", {"consume_no": "T1"})
+    body, headers = signed("Consumption", {"consume_no": "T1", "card_no": "C1"})
     response = await AuthReceiver(verifier(), on_event=on_event).handle(body, headers)
     assert response.status == 500
     assert response.json()["code"] != 0
@@ -418,7 +419,13 @@ async def test_consumption_fee_detail_array_is_typed_and_an_object_is_an_array_o
 
     receiver = AuthReceiver(verifier(), on_event=record)
     fees = [{"fee_type": "Consume_fee", "amount": "0.60"}, {"fee_type": "Atm_fee", "amount": "1"}]
-    base = {"consume_no": "T1", "fee": "1.60", "time": "1716307200000", "status": "Success"}
+    base = {
+        "consume_no": "T1",
+        "card_no": "C1",
+        "fee": "1.60",
+        "time": "1716307200000",
+        "status": "Success",
+    }
     for consume_no, fee_detail in (("T1", fees), ("T2", fees[0])):
         body, headers = signed(
             "Consumption", {**base, "consume_no": consume_no, "fee_detail": fee_detail}
@@ -431,3 +438,33 @@ async def test_consumption_fee_detail_array_is_typed_and_an_object_is_an_array_o
     assert [f.fee_type for f in first.fee_detail] == ["Consume_fee", "Atm_fee"]
     assert first.time == 1716307200000
     assert [f.amount for f in second.fee_detail] == [Decimal("0.60")]
+
+
+# -- required callback fields -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "missing", ["amount", "consume_no", "card_no"], ids=lambda name: f"no-{name}"
+)
+async def test_an_auth_without_a_required_field_never_reaches_the_handler(missing: str) -> None:
+    called: list[AuthEvent] = []
+
+    async def approve(event: AuthEvent) -> AuthReply:
+        called.append(event)
+        return AuthReply.approve()
+
+    body, headers = signed("Auth", {k: v for k, v in AUTH_DATA.items() if k != missing})
+    with pytest.raises(WebhookPayloadError, match=missing):
+        verifier().construct_event(body, headers)
+    reply = await AuthReceiver(verifier(), on_auth=approve).handle(body, headers)
+    assert reply.status == 422  # not approved: the platform's strategy decides
+    assert called == []
+
+
+async def test_an_auth_amount_is_a_decimal_for_the_handler() -> None:
+    body, headers = signed("Auth")
+    event = verifier().construct_event(body, headers)
+    assert isinstance(event, AuthEvent)
+    amount: Decimal = event.data.amount  # typed Decimal, not Decimal | None
+    consume_no: str = event.data.consume_no
+    assert (amount, consume_no) == (Decimal("42.00"), "T777")

@@ -302,7 +302,9 @@ def test_authentic_but_undecodable_is_a_payload_error() -> None:
 
 
 def test_consumption_and_unknown_actions_are_typed() -> None:
-    body = b'{"id":"c1","action":"Consumption","data":{"consume_no":"T9","fee":"0.35"}}'
+    body = (
+        b'{"id":"c1","action":"Consumption","data":{"consume_no":"T9","card_no":"C1","fee":"0.35"}}'
+    )
     event = verifier().construct_event(body, headers_for(body))
     assert isinstance(event, ConsumptionEvent)
     assert event.data.fee == Decimal("0.35")

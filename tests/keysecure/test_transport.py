@@ -87,7 +87,9 @@ async def test_post_body_is_exact_json(api: Any) -> None:
 
 async def test_path_params_are_escaped(api: Any) -> None:
     api.get(TOKEN_PATH).mock(return_value=token_response())
-    route = api.get("/open-api/v1/card/a%2Bb%3Ac/detail").mock(return_value=envelope({}))
+    route = api.get("/open-api/v1/card/a%2Bb%3Ac/detail").mock(
+        return_value=envelope({"card_no": "a+b:c"})
+    )
     async with make_client() as ks:
         await ks.cards.retrieve("a+b:c")
     assert route.call_count == 1

@@ -9,6 +9,9 @@ import pytest
 
 from lemft_async.payin import PayinOrder, PayoutOrder, PayParams
 
+QUERIED = {"mchOrderNo": "M1", "payOrderId": "P1", "status": 2}
+"""The fields a query answer always carries (documented): the ids and the status."""
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -21,14 +24,14 @@ from lemft_async.payin import PayinOrder, PayoutOrder, PayParams
     ],
 )
 def test_pay_succ_time(raw: object, expected: object) -> None:
-    assert PayinOrder.model_validate({"paySuccTime": raw}).pay_succ_time == expected
+    assert PayinOrder.model_validate({**QUERIED, "paySuccTime": raw}).pay_succ_time == expected
 
 
 def test_amounts_stay_minor_units_with_exact_rupees() -> None:
-    order = PayinOrder.model_validate({"amount": 10050})
+    order = PayinOrder.model_validate({**QUERIED, "amount": 10050})
     assert order.amount == 10050
     assert order.amount_rupees == Decimal("100.50")
-    assert PayinOrder.model_validate({}).amount_rupees is None
+    assert PayinOrder.model_validate(QUERIED).amount_rupees is None
 
 
 def test_unknown_fields_are_kept() -> None:
@@ -39,7 +42,7 @@ def test_unknown_fields_are_kept() -> None:
 
 def test_account_numbers_are_masked_in_reprs() -> None:
     declared = PayoutOrder.model_validate({"accountNo": "123456789012"})
-    extra = PayinOrder.model_validate({"accountNo": "123456789012", "note": "visible"})
+    extra = PayinOrder.model_validate({**QUERIED, "accountNo": "123456789012", "note": "visible"})
     assert declared.account_no == "123456789012"
     for model in (declared, extra):
         assert "123456789012" not in repr(model)

@@ -188,3 +188,42 @@ def test_bad_inputs() -> None:
 
 def test_ack_is_plain_success() -> None:
     assert ACK == "success"
+
+
+# -- one success property for both kinds ------------------------------------------------------
+
+# A LemonPay payout callback: no mchId, no mchOrderNo (the integrator's report).
+PAYOUT_CALLBACK = {"agentpayOrderId": "Le198311136382210", "status": "2", "fee": "1200"}
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "succeeded"),
+    [
+        (SEED_CALLBACK, "2", True),
+        (SEED_CALLBACK, "3", True),
+        (SEED_CALLBACK, "-1", False),
+        (SEED_CALLBACK, "99", False),  # unknown: never taken for success
+        (PAYOUT_CALLBACK, "2", True),
+        (PAYOUT_CALLBACK, "1", False),
+        (PAYOUT_CALLBACK, "6", False),
+        (PAYOUT_CALLBACK, "99", False),
+    ],
+)
+def test_every_callback_answers_succeeded(
+    params: dict[str, str], status: str, succeeded: bool
+) -> None:
+    # A handler written against Notification (the README's) reads n.succeeded on both kinds.
+    notification = parse_notification(_signed({**params, "status": status}), secret=SECRET)
+    assert notification.succeeded is succeeded
+    assert notification.kind == ("payout" if "agentpayOrderId" in params else "payin")
+
+
+def test_callback_ids_are_typed_str() -> None:
+    payin = parse_notification(_signed(SEED_CALLBACK), secret=SECRET)
+    payout = parse_notification(_signed(PAYOUT_CALLBACK), secret=SECRET)
+    assert isinstance(payin, PayinNotification)
+    assert isinstance(payout, PayoutNotification)
+    pay_order_id: str = payin.pay_order_id
+    agentpay_order_id: str = payout.agentpay_order_id
+    assert (pay_order_id, agentpay_order_id) == ("test1997967825452457986", "Le198311136382210")
+    assert payout.mch_order_no is None  # optional: LemonPay's payout callback omits it

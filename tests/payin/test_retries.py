@@ -13,7 +13,9 @@ from lemft_async.payin import AsyncPayin, PayinOutcomeUnknownError
 
 from .conftest import NOTIFY_URL, FakeGateway, json_response, signed
 
-QUERIED = signed({"retCode": "SUCCESS", "status": 2, "amount": 10000, "mchOrderNo": "Q1"})
+QUERIED = signed(
+    {"retCode": "SUCCESS", "status": 2, "amount": 10000, "mchOrderNo": "Q1", "payOrderId": "P1"}
+)
 CREATED = signed({"retCode": "SUCCESS", "payOrderId": "Le1"})
 APPLIED = signed({"retCode": "SUCCESS", "agentpayOrderId": "A1", "status": 1})
 

@@ -89,7 +89,9 @@ def test_card_like_extra_fields_are_masked_in_reprs() -> None:
 
 
 def test_ordinary_fields_are_not_masked() -> None:
-    wallet = Wallet.model_validate({"wallet_sn": "d55d8975d44c4b89", "currency": "USD"})
+    wallet = Wallet.model_validate(
+        {"wallet_id": 1, "wallet_sn": "d55d8975d44c4b89", "currency": "USD"}
+    )
     assert "d55d8975d44c4b89" in repr(wallet)
 
 

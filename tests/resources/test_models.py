@@ -25,6 +25,8 @@ from lemft_async.types import (
     Wallet,
     WalletStatus,
 )
+from tests.answers import CARD as IDS_OF_CARD
+from tests.answers import ORDER, WALLET, required_fields
 from tests.resources.conftest import envelope, path
 
 PAN = "4111110000001234"
@@ -71,7 +73,14 @@ async def test_unknown_values_in_the_documented_order_detail(
     client: AsyncLemft, api: respx.MockRouter
 ) -> None:
     data = {
-        "order_info": {"order_id": "o", "status": 9, "card_type": 4, "order_type": 1, "eta": "x"},
+        "order_info": {
+            "order_id": "o",
+            "out_order_id": "x",
+            "status": 9,
+            "card_type": 4,
+            "order_type": 1,
+            "eta": "x",
+        },
         "order_bill_list": [
             {"bill_type": 8, "in_out_type": 1, "bill_list": [{"bill_category": 99, "amount": 1.1}]}
         ],
@@ -95,7 +104,7 @@ async def test_unknown_values_in_the_documented_order_detail(
 
 
 def test_known_enum_values_become_members_equal_to_their_int() -> None:
-    order = Order.model_validate({"status": 1, "card_type": "2"})
+    order = Order.model_validate({**ORDER, "status": 1, "card_type": "2"})
 
     assert order.status is OrderStatus.COMPLETED
     value: object = order.status
@@ -105,15 +114,15 @@ def test_known_enum_values_become_members_equal_to_their_int() -> None:
 
 def test_non_numeric_enum_values_are_kept_as_sent() -> None:
     # ARCHITECTURE 5.3: unknown enum values are kept (a text status must not break decoding).
-    wallet = Wallet.model_validate({"status": "frozen"})
+    wallet = Wallet.model_validate({**WALLET, "status": "frozen"})
 
     value: object = wallet.status
     assert value == "frozen"
 
 
 def test_enum_fields_accept_enum_members_and_none() -> None:
-    assert Wallet(status=WalletStatus.FROZEN).status is WalletStatus.FROZEN
-    assert Wallet.model_validate({"status": None}).status is None
+    assert Wallet(**WALLET, status=WalletStatus.FROZEN).status is WalletStatus.FROZEN
+    assert Wallet.model_validate({**WALLET, "status": None}).status is None
 
 
 # -- answers that do not fit the model ------------------------------------------------------------
@@ -189,7 +198,7 @@ def test_card_repr_masks_card_no_and_hides_cvv_and_pin() -> None:
 
 
 def test_documented_21_digit_card_number_is_masked_6_4() -> None:
-    card = Card.model_validate({"card_no": "907152573585214424064"})
+    card = Card.model_validate({**IDS_OF_CARD, "card_no": "907152573585214424064"})
 
     assert "card_no='907152***********4064'" in repr(card)
 
@@ -223,7 +232,7 @@ def test_card_nested_in_another_model_is_masked() -> None:
 
 
 def test_empty_secrets_show_as_empty() -> None:
-    card = Card.model_validate({"card_no": "", "cvv": "", "pin": ""})
+    card = Card.model_validate({**IDS_OF_CARD, "card_no": "", "cvv": "", "pin": ""})
 
     assert "cvv=''" in repr(card)
     assert "card_no=''" in repr(card)
@@ -245,14 +254,14 @@ def test_empty_secrets_show_as_empty() -> None:
     ],
 )
 def test_dates(raw: str | None, decoded: datetime | str | None) -> None:
-    order = Order.model_validate({"track_at": raw, "create_at": raw})
+    order = Order.model_validate({**ORDER, "track_at": raw, "create_at": raw})
 
     assert order.track_at == decoded
     assert order.create_at == decoded
 
 
 def test_parsed_dates_are_naive_because_the_zone_is_not_documented() -> None:
-    order = Order.model_validate({"create_at": "2025-02-19 05:33:57"})
+    order = Order.model_validate({**ORDER, "create_at": "2025-02-19 05:33:57"})
 
     assert isinstance(order.create_at, datetime)
     assert order.create_at.tzinfo is None
@@ -287,7 +296,7 @@ def test_money_decodes_to_exact_decimal(model: type[pydantic.BaseModel]) -> None
     fields = _money_fields(model)
     wire = loads(b"{" + b",".join(b'"%s": 0.1' % f.encode() for f in fields) + b"}")
 
-    decoded = model.model_validate(wire)
+    decoded = model.model_validate({**required_fields(model), **wire})
 
     for name in fields:
         value = getattr(decoded, name)
@@ -296,7 +305,7 @@ def test_money_decodes_to_exact_decimal(model: type[pydantic.BaseModel]) -> None
 
 
 def test_integer_and_text_amounts_become_decimal() -> None:
-    wallet = Wallet.model_validate({"available_balance": 10020, "freeze_balance": "0.30"})
+    wallet = Wallet.model_validate({**WALLET, "available_balance": 10020, "freeze_balance": "0.30"})
 
     assert wallet.available_balance == Decimal("10020")
     assert isinstance(wallet.available_balance, Decimal)
@@ -305,16 +314,19 @@ def test_integer_and_text_amounts_become_decimal() -> None:
 
 def test_a_float_given_by_hand_is_converted_by_its_shortest_repr() -> None:
     # Decimal(0.1) would be 0.1000000000000000055511151231257827...; the model keeps 0.1.
-    wallet = Wallet(available_balance=0.1)
+    wallet = Wallet(**WALLET, available_balance=0.1)
 
     assert wallet.available_balance == Decimal("0.1")
 
 
 def test_money_from_bills_and_cards_is_decimal() -> None:
     detail = OrderDetail.model_validate(
-        loads(b'{"order_bill_list": [{"bill_category": 4, "bill_list": [{"amount": 0.4}]}]}')
+        {
+            "order_info": ORDER,
+            **loads(b'{"order_bill_list": [{"bill_category": 4, "bill_list": [{"amount": 0.4}]}]}'),
+        }
     )
-    card = Card.model_validate(loads(b'{"balance": 9865.29, "limit": 10}'))
+    card = Card.model_validate({**IDS_OF_CARD, **loads(b'{"balance": 9865.29, "limit": 10}')})
 
     assert detail.order_bill_list[0].bill_list[0].amount == Decimal("0.4")
     assert card.balance == Decimal("9865.29")

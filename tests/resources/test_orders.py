@@ -53,6 +53,8 @@ ORDER: dict[str, Any] = {
     "status": 0,
     "create_at": "2025-03-03 02:42:11",
 }
+LISTED: dict[str, Any] = {**ORDER, "out_order_id": "my-order-1"}
+"""A listed order carries its out_order_id (no request names it to fill it in)."""
 
 
 # -- orders.retrieve (documented) -----------------------------------------------------------------
@@ -263,7 +265,7 @@ async def test_recharge_generates_out_order_id_and_reports_it_on_timeout(
 
 async def test_list_body_and_decoding(client: AsyncLemft, api: respx.MockRouter) -> None:
     route = api.post(ORDER_LIST).mock(
-        return_value=envelope({"total": 1, "page_no": 1, "page_size": 10, "order_list": [ORDER]})
+        return_value=envelope({"total": 1, "page_no": 1, "page_size": 10, "order_list": [LISTED]})
     )
 
     page = await client.orders.list(
@@ -291,7 +293,7 @@ async def test_list_body_and_decoding(client: AsyncLemft, api: respx.MockRouter)
 
 
 async def test_list_async_for_walks_pages(client: AsyncLemft, api: respx.MockRouter) -> None:
-    orders = [{**ORDER, "order_id": f"ord_{i}"} for i in range(5)]
+    orders = [{**LISTED, "order_id": f"ord_{i}"} for i in range(5)]
     route = api.post(ORDER_LIST).mock(side_effect=pages("order_list", orders))
 
     seen = [o.order_id async for o in client.orders.list(page_no=2, page_size=2)]

@@ -324,7 +324,7 @@ async def test_bad_arguments_are_refused_before_any_request(
 
 
 async def test_extra_body_is_merged(client: AsyncLemft, api: respx.MockRouter) -> None:
-    route = api.post(GET_WALLET).mock(return_value=envelope({}))
+    route = api.post(GET_WALLET).mock(return_value=envelope({"wallet_id": 100007}))
 
     await client.wallets.retrieve(100007, extra_body={"with_cards": True})
 

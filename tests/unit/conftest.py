@@ -16,6 +16,7 @@ import respx
 import lemft_async._core._clock as core_clock
 import lemft_async._core._transport as core_transport
 from lemft_async import AsyncLemft
+from tests.answers import ORDER_DETAIL
 from tests.conftest import (
     BASE_URL,
     FAKE_API_KEY,
@@ -92,7 +93,7 @@ class OverlapServer:
     request to the same path is still in flight (what the real server does)."""
 
     def __init__(self, data: Any = None, *, hold: float = 0.002) -> None:
-        self.data = data if data is not None else {"order_info": {}, "order_bill_list": []}
+        self.data = data if data is not None else {**ORDER_DETAIL, "order_bill_list": []}
         self.hold = hold
         self.in_flight: dict[str, int] = defaultdict(int)
         self.max_in_flight = 0

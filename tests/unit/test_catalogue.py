@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from lemft_async import ENDPOINTS, AsyncLemft, Endpoint, OutcomeUnknownError
+from tests.answers import ORDER_DETAIL
 from tests.conftest import FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
 from tests.contract import CONTRACT as ARCHITECTURE_TABLE
 from tests.contract import DOCUMENTED, WRITES
@@ -60,8 +61,8 @@ def test_catalogue_is_read_only() -> None:
 
 
 async def test_override_is_used_on_the_wire(api: Any) -> None:
-    moved = api.post("/v2/openApi/order/detail").mock(return_value=envelope({}))
-    original = api.post(GET_ORDER).mock(return_value=envelope({}))
+    moved = api.post("/v2/openApi/order/detail").mock(return_value=envelope(ORDER_DETAIL))
+    original = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     async with make_client(path_overrides={"orders.retrieve": "/v2/openApi/order/detail"}) as c:
         await c.orders.retrieve("ord_1")

@@ -10,6 +10,7 @@ import pytest
 
 from lemft_async import AsyncLemft, OutcomeUnknownError, ParamError, TooManyRequestsError
 from lemft_async._config import Credentials
+from tests.answers import ORDER_DETAIL
 from tests.conftest import BASE_URL, FAKE_API_KEY, FAKE_KEY
 from tests.unit.conftest import (
     GET_ORDER,
@@ -196,7 +197,7 @@ def _set_all(env: pytest.MonkeyPatch, **extra: str) -> None:
 
 async def test_from_env_with_environment(clean_env: pytest.MonkeyPatch, api: Any) -> None:
     _set_all(clean_env, LEMFT_ENVIRONMENT="sandbox")
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     async with AsyncLemft.from_env() as client:
         assert client.customer_id == 10001004
@@ -282,7 +283,7 @@ async def test_nothing_secret_is_logged_at_debug(
     order = api.post(GET_ORDER).mock(
         side_effect=[
             envelope(code=10004),
-            envelope({"order_info": {"order_id": "ord_1"}}),
+            envelope(ORDER_DETAIL),
             envelope(code=10001, message="param error"),
         ]
         + [envelope(code=10004)] * 2

@@ -9,6 +9,7 @@ import pytest
 
 from lemft_async import AsyncLemft, GateKey, LocalGate, NullGate, TooManyRequestsError
 from lemft_async.types import OrderDetail
+from tests.answers import ORDER_DETAIL
 from tests.conftest import BASE_URL, run_all
 from tests.unit.conftest import (
     GET_ORDER,
@@ -89,7 +90,7 @@ async def test_two_clients_with_same_credentials_share_the_gate(
 
 
 async def test_same_credentials_wait_for_each_other(client: AsyncLemft, api: Any) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     async with make_client() as other:
         gate = other.gate
         assert isinstance(gate, LocalGate)
@@ -104,7 +105,7 @@ async def test_same_credentials_wait_for_each_other(client: AsyncLemft, api: Any
 
 
 async def test_different_app_ids_do_not_share_a_gate(client: AsyncLemft, api: Any) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     async with make_client(app_id=100007) as other:
         key = client._transport.gate_key(GET_ORDER)
         assert other._transport.gate_key(GET_ORDER) != key
@@ -181,7 +182,7 @@ async def test_cancelled_waiter_does_not_break_the_queue() -> None:
 
 
 async def test_cancelled_call_does_not_block_the_next(client: AsyncLemft, api: Any) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     key = client._transport.gate_key(GET_ORDER)
     gate = client.gate
     assert isinstance(gate, LocalGate)
@@ -211,7 +212,7 @@ async def test_timestamp_is_taken_after_waiting_at_the_gate(
     # A call may queue for long; a timestamp taken before the wait would be stale (10003).
     now = [1_700_000_000.0]
     client._transport.clock.source = lambda: now[0]
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     key = client._transport.gate_key(GET_ORDER)
     gate = client.gate
     assert isinstance(gate, LocalGate)

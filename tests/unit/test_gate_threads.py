@@ -18,6 +18,7 @@ import pytest
 
 from lemft_async import AsyncLemft, Gate, NullGate
 
+from ..answers import ORDER_DETAIL
 from ..conftest import FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY, envelope
 
 
@@ -39,7 +40,7 @@ class InFlight:
             await asyncio.sleep(0.005)
             with self._guard:
                 self.now -= 1
-            return envelope({"order_info": {"order_id": "ord_1"}})
+            return envelope(ORDER_DETAIL)
 
         return httpx.MockTransport(handler)
 

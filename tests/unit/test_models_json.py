@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from lemft_async import AsyncLemft
 from lemft_async._core._codec import dumps, loads
@@ -25,6 +26,7 @@ from lemft_async.types import (
     Wallet,
     WalletStatus,
 )
+from tests.answers import ORDER, WALLET
 from tests.seeds import SEED_GET_ORDER_RESPONSE, SEED_WALLET_LIST_RESPONSE
 from tests.unit.conftest import GET_ORDER, WALLET_LIST, raw
 
@@ -85,7 +87,9 @@ async def test_seed_wallet_list_response_decodes(client: AsyncLemft, api: Any) -
 
 
 def test_unknown_fields_are_kept() -> None:
-    order = Order.model_validate({"order_id": "ord_1", "new_field": {"x": 1}, "fee": "1.20"})
+    order = Order.model_validate(
+        {**ORDER, "order_id": "ord_1", "new_field": {"x": 1}, "fee": "1.20"}
+    )
 
     assert order.model_extra == {"new_field": {"x": 1}}
     assert getattr(order, "new_field") == {"x": 1}  # noqa: B009 - attribute access is the API
@@ -93,8 +97,8 @@ def test_unknown_fields_are_kept() -> None:
 
 
 def test_known_enum_is_a_member_unknown_is_kept_as_int() -> None:
-    known = Order.model_validate({"card_type": 1, "status": "4"})
-    unknown = Order.model_validate({"card_type": 9, "status": 42})
+    known = Order.model_validate({**ORDER, "card_type": 1, "status": "4"})
+    unknown = Order.model_validate({**ORDER, "card_type": 9, "status": 42})
 
     assert known.card_type is CardType.PHYSICAL
     assert known.status is OrderStatus.UNDER_REVIEW
@@ -118,12 +122,12 @@ def test_known_enum_is_a_member_unknown_is_kept_as_int() -> None:
     ],
 )
 def test_dates(value: Any, expected: Any) -> None:
-    assert Order.model_validate({"create_at": value}).create_at == expected
+    assert Order.model_validate({**ORDER, "create_at": value}).create_at == expected
 
 
 def test_parsed_dates_are_naive() -> None:
     # The docs do not state the zone; the SDK must not guess one.
-    created = Order.model_validate({"create_at": "2025-02-19 05:33:57"}).create_at
+    created = Order.model_validate({**ORDER, "create_at": "2025-02-19 05:33:57"}).create_at
     assert isinstance(created, datetime)
     assert created.tzinfo is None
 
@@ -139,19 +143,19 @@ def test_parsed_dates_are_naive() -> None:
     ],
 )
 def test_money(value: Any, expected: Any) -> None:
-    wallet = Wallet.model_validate({"available_balance": value})
+    wallet = Wallet.model_validate({**WALLET, "available_balance": value})
     assert wallet.available_balance == expected
     assert str(wallet.available_balance) == str(expected)
 
 
 def test_money_that_is_not_a_number_fails_validation() -> None:
     with pytest.raises(ValueError, match="available_balance"):
-        Wallet.model_validate({"available_balance": "lots"})
+        Wallet.model_validate({**WALLET, "available_balance": "lots"})
 
 
 def test_card_data_is_masked_in_reprs() -> None:
     order = Order.model_validate(
-        {"order_id": "ord_1", "card_no": "4111111111111111", "cvv": "987", "pin": "2468"}
+        {**ORDER, "card_no": "4111111111111111", "cvv": "987", "pin": "2468"}
     )
 
     text = repr(order)
@@ -162,10 +166,20 @@ def test_card_data_is_masked_in_reprs() -> None:
     assert "ord_1" in text
 
 
-def test_missing_sections_default_to_empty() -> None:
-    detail = OrderDetail.model_validate({})
+def test_missing_bills_default_to_empty() -> None:
+    detail = OrderDetail.model_validate({"order_info": ORDER})
     assert detail.order_bill_list == []
-    assert detail.order_info.order_id is None
+    assert detail.order_info.order_id == "ord_1"
+
+
+def test_an_order_detail_without_its_order_does_not_fit() -> None:
+    # order_info and its ids are documented as always present; typed code relies on them.
+    with pytest.raises(ValidationError) as missing:
+        OrderDetail.model_validate({})
+    assert [e["loc"] for e in missing.value.errors()] == [("order_info",)]
+    with pytest.raises(ValidationError) as blank:
+        OrderDetail.model_validate({"order_info": {"order_id": "", "out_order_id": "o"}})
+    assert [e["loc"] for e in blank.value.errors()] == [("order_info", "order_id")]
 
 
 # -- _json.dumps -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from lemft_async import (
     TimestampError,
     TooManyRequestsError,
 )
+from tests.answers import OPENED_ORDER, ORDER_DETAIL
 from tests.unit.conftest import (
     GET_ORDER,
     HTML_502,
@@ -123,7 +124,9 @@ async def test_read_is_retried_then_succeeds(
     path: str,
     call: Callable[[AsyncLemft], Awaitable[Any]],
 ) -> None:
-    route = api.post(path).mock(side_effect=[failure(), failure(), envelope(WALLETS_PAGE)])
+    # One answer that fits both reads: a wallet page and an order detail.
+    answer = envelope({**WALLETS_PAGE, **ORDER_DETAIL})
+    route = api.post(path).mock(side_effect=[failure(), failure(), answer])
 
     await call(client)
 
@@ -220,7 +223,7 @@ async def test_write_after_10004_then_timeout_is_not_resent_again(
     client: AsyncLemft, api: Any, no_sleep: list[float]
 ) -> None:
     route = api.post(OPEN_CARD).mock(
-        side_effect=[envelope(code=10004), httpx.ReadTimeout("timed out"), envelope({})]
+        side_effect=[envelope(code=10004), httpx.ReadTimeout("timed out"), envelope(OPENED_ORDER)]
     )
 
     with raises_clean(OutcomeUnknownError):
@@ -317,7 +320,7 @@ async def test_retry_after_header_is_honoured(
     client: AsyncLemft, api: Any, no_sleep: list[float]
 ) -> None:
     api.post(GET_ORDER).mock(
-        side_effect=[envelope(code=10004, headers={"Retry-After": "1.5"}), envelope({})]
+        side_effect=[envelope(code=10004, headers={"Retry-After": "1.5"}), envelope(ORDER_DETAIL)]
     )
 
     await client.orders.retrieve("ord_1")
@@ -330,7 +333,7 @@ async def test_a_long_retry_after_is_capped_not_ignored(
 ) -> None:
     # The server asked for 120 s; a shorter jittered backoff would only be refused again.
     api.post(GET_ORDER).mock(
-        side_effect=[envelope(code=10004, headers={"Retry-After": "120"}), envelope({})]
+        side_effect=[envelope(code=10004, headers={"Retry-After": "120"}), envelope(ORDER_DETAIL)]
     )
 
     await client.orders.retrieve("ord_1")
@@ -343,7 +346,7 @@ async def test_unusable_retry_after_falls_back_to_backoff(
     client: AsyncLemft, api: Any, no_sleep: list[float], value: str
 ) -> None:
     api.post(GET_ORDER).mock(
-        side_effect=[envelope(code=10004, headers={"Retry-After": value}), envelope({})]
+        side_effect=[envelope(code=10004, headers={"Retry-After": value}), envelope(ORDER_DETAIL)]
     )
 
     await client.orders.retrieve("ord_1")
@@ -429,7 +432,12 @@ async def test_traceid_is_stable_across_retries_and_fresh_per_call(
     client: AsyncLemft, api: Any, no_sleep: list[float]
 ) -> None:
     route = api.post(GET_ORDER).mock(
-        side_effect=[envelope(code=10004), envelope(code=10005), envelope({}), envelope({})]
+        side_effect=[
+            envelope(code=10004),
+            envelope(code=10005),
+            envelope(ORDER_DETAIL),
+            envelope(ORDER_DETAIL),
+        ]
     )
 
     await client.orders.retrieve("ord_1")
@@ -450,7 +458,7 @@ async def test_each_retry_is_re_signed_with_a_fresh_timestamp(
 
     client._transport.clock.source = lambda: now[0]
     client._transport.sleep = advancing_sleep
-    route = api.post(GET_ORDER).mock(side_effect=[envelope(code=10004), envelope({})])
+    route = api.post(GET_ORDER).mock(side_effect=[envelope(code=10004), envelope(ORDER_DETAIL)])
 
     await client.orders.retrieve("ord_1")
 
@@ -527,7 +535,9 @@ async def test_10003_resync_is_independent_of_the_local_zone(
     # "-0000" is RFC 5322 for "UTC, local zone unknown" (and formatdate()'s default form).
     ahead = fixed_time + 3600
     date = email.utils.formatdate(ahead, usegmt=usegmt)
-    route = api.post(GET_ORDER).mock(side_effect=[_timestamp_error({"Date": date}), envelope({})])
+    route = api.post(GET_ORDER).mock(
+        side_effect=[_timestamp_error({"Date": date}), envelope(ORDER_DETAIL)]
+    )
 
     await client.orders.retrieve("ord_1")
 

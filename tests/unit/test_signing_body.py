@@ -13,6 +13,7 @@ import pytest
 
 from lemft_async import AsyncLemft
 from lemft_async._signing import compute_signature, signature_matches
+from tests.answers import OPENED_ORDER, ORDER_DETAIL
 from tests.conftest import FAKE_API_KEY, FAKE_KEY
 from tests.unit.conftest import (
     GET_ORDER,
@@ -88,7 +89,7 @@ async def test_signature_does_not_match_a_different_body_or_time(
 
 
 async def test_seed_get_order_request_bytes(client: AsyncLemft, api: Any, fixed_time: int) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     await client.orders.retrieve("ord_FL6Efqv7")
 
@@ -112,7 +113,7 @@ async def test_decimal_sum_is_sent_exactly_and_signed(
 
 
 async def test_decimal_trailing_zeros_are_kept_on_the_wire(client: AsyncLemft, api: Any) -> None:
-    route = api.post(OPEN_CARD).mock(return_value=envelope({}))
+    route = api.post(OPEN_CARD).mock(return_value=envelope(OPENED_ORDER))
 
     await client.request(OPEN_CARD, {"out_order_id": "o-1", "amount": Decimal("20.00")})
 
@@ -127,7 +128,7 @@ async def test_decimal_trailing_zeros_are_kept_on_the_wire(client: AsyncLemft, a
 
 
 async def test_float_amount_is_refused_before_sending(client: AsyncLemft, api: Any) -> None:
-    route = api.post(OPEN_CARD).mock(return_value=envelope({}))
+    route = api.post(OPEN_CARD).mock(return_value=envelope(OPENED_ORDER))
 
     with raises_clean(TypeError, match="amount") as info:
         await client.request(OPEN_CARD, {"out_order_id": "o-1", "amount": 0.3})
@@ -139,7 +140,7 @@ async def test_float_amount_is_refused_before_sending(client: AsyncLemft, api: A
 async def test_float_nested_in_extra_body_is_refused_before_sending(
     client: AsyncLemft, api: Any
 ) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     with raises_clean(TypeError, match=r"meta\.fee"):
         await client.orders.retrieve("ord_1", extra_body={"meta": {"fee": 1.5}})
@@ -150,7 +151,7 @@ async def test_float_nested_in_extra_body_is_refused_before_sending(
 async def test_common_params_come_first_then_operation_params_in_order(
     client: AsyncLemft, api: Any
 ) -> None:
-    route = api.post(OPEN_CARD).mock(return_value=envelope({}))
+    route = api.post(OPEN_CARD).mock(return_value=envelope(OPENED_ORDER))
 
     await client.request(OPEN_CARD, {"zeta": 1, "alpha": "a", "out_order_id": "o-1"})
 
@@ -168,7 +169,7 @@ async def test_common_params_come_first_then_operation_params_in_order(
 async def test_common_param_in_body_is_refused_before_sending(
     client: AsyncLemft, api: Any, field: str
 ) -> None:
-    route = api.post(OPEN_CARD).mock(return_value=envelope({}))
+    route = api.post(OPEN_CARD).mock(return_value=envelope(OPENED_ORDER))
 
     with raises_clean(ValueError, match=field):
         await client.request(OPEN_CARD, {field: "other", "out_order_id": "o-1"})
@@ -187,7 +188,7 @@ async def test_common_param_in_body_is_refused_before_sending(
 async def test_signature_encoding_option(
     api: Any, fixed_time: int, encoding: str, expected: Any
 ) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     async with make_client(signature_encoding=encoding) as client:
         await client.orders.retrieve("ord_1")
 
@@ -234,7 +235,7 @@ async def test_open_card_sends_decimal_sum_exactly(
 async def test_open_card_refuses_a_float_amount_before_sending(
     client: AsyncLemft, api: Any
 ) -> None:
-    route = api.post(OPEN_CARD).mock(return_value=envelope({}))
+    route = api.post(OPEN_CARD).mock(return_value=envelope(OPENED_ORDER))
 
     with raises_clean(TypeError, match="amount") as info:
         await client.orders.open_card(bin_id="cpi_1", amount=0.3, out_order_id="o-1")

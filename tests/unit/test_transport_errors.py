@@ -24,6 +24,7 @@ from lemft_async import (
     TimestampError,
     TooManyRequestsError,
 )
+from tests.answers import ORDER_DETAIL
 from tests.conftest import BASE_URL, FAKE_API_KEY
 from tests.unit.conftest import (
     GET_ORDER,
@@ -41,7 +42,7 @@ from tests.unit.conftest import (
 
 
 async def test_request_headers(client: AsyncLemft, api: Any, fixed_time: int) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     await client.orders.retrieve("ord_1")
 
@@ -63,7 +64,7 @@ async def test_request_headers(client: AsyncLemft, api: Any, fixed_time: int) ->
 async def test_timestamp_is_current_utc_seconds(client: AsyncLemft, api: Any) -> None:
     import time
 
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     before = int(time.time())
 
     await client.orders.retrieve("ord_1")
@@ -73,7 +74,7 @@ async def test_timestamp_is_current_utc_seconds(client: AsyncLemft, api: Any) ->
 
 
 async def test_caller_traceid_is_sent(client: AsyncLemft, api: Any) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     await client.request(GET_ORDER, {"order_id": "ord_1"}, traceid="my-trace-1")
 
@@ -286,7 +287,7 @@ async def test_request_bad_arguments_are_refused_before_sending(
 async def test_with_options_shares_the_pool_and_applies_options(
     client: AsyncLemft, api: Any
 ) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
 
     copy = client.with_options(timeout=5.0, max_retries=1)
 
@@ -313,7 +314,7 @@ async def test_with_options_namespaces_use_the_copy_settings(
 
 
 async def test_closing_the_copy_leaves_the_original_usable(client: AsyncLemft, api: Any) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     copy = client.with_options(max_retries=0)
 
     await copy.aclose()
@@ -326,7 +327,7 @@ async def test_closing_the_copy_leaves_the_original_usable(client: AsyncLemft, a
 
 
 async def test_async_with_closes_and_later_calls_fail(api: Any) -> None:
-    route = api.post(GET_ORDER).mock(return_value=envelope({}))
+    route = api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     async with make_client() as client:
         await client.orders.retrieve("ord_1")
 
@@ -339,7 +340,7 @@ async def test_async_with_closes_and_later_calls_fail(api: Any) -> None:
 
 
 async def test_a_callers_http_client_is_not_closed(api: Any) -> None:
-    api.post(GET_ORDER).mock(return_value=envelope({}))
+    api.post(GET_ORDER).mock(return_value=envelope(ORDER_DETAIL))
     async with httpx.AsyncClient() as http:
         async with make_client(http_client=http) as client:
             await client.orders.retrieve("ord_1")

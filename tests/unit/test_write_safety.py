@@ -23,6 +23,7 @@ from lemft_async import (
     TooManyRequestsError,
 )
 from lemft_async.types import Order
+from tests.answers import ORDER, ORDER_DETAIL
 from tests.unit.conftest import GET_ORDER, OPEN_CARD, envelope, raw
 
 DEEP = b'{"code":0,"data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
@@ -58,7 +59,7 @@ async def test_a_read_whose_answer_breaks_the_decoder_is_retried(
     client: AsyncLemft, api: Any, no_sleep: list[float]
 ) -> None:
     route = api.post(GET_ORDER).mock(
-        side_effect=[raw(200, DEEP, "application/json"), envelope({"order_info": {}})]
+        side_effect=[raw(200, DEEP, "application/json"), envelope(ORDER_DETAIL)]
     )
     await client.orders.retrieve("ord_1")
     assert route.call_count == 2
@@ -78,7 +79,7 @@ async def test_10004_inside_an_http_error_is_still_retried_for_a_read(
     client: AsyncLemft, api: Any, no_sleep: list[float]
 ) -> None:
     route = api.post(GET_ORDER).mock(
-        side_effect=[envelope(code=10004, status=502), envelope({"order_info": {}})]
+        side_effect=[envelope(code=10004, status=502), envelope(ORDER_DETAIL)]
     )
     await client.orders.retrieve("ord_1")
     assert route.call_count == 2
@@ -151,7 +152,7 @@ async def test_connection_errors_do_not_chain_the_signed_request(
 
 def test_card_data_nested_in_unknown_fields_is_masked_in_reprs() -> None:
     order = Order.model_validate(
-        {"order_id": "ord_1", "extra": {"card_no": "4111111111111111", "inner": [{"cvv": "987"}]}}
+        {**ORDER, "extra": {"card_no": "4111111111111111", "inner": [{"cvv": "987"}]}}
     )
     text = repr(order)
     assert "4111111111111111" not in text

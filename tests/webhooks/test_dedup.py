@@ -7,6 +7,7 @@ import hashlib
 import anyio
 import pytest
 
+from lemft_async.types import Card
 from lemft_async.webhooks import (
     CardEvent,
     MemoryDedupStore,
@@ -89,17 +90,17 @@ async def test_memory_store_rejects_non_positive_ttl() -> None:
 
 
 def test_dedup_key_prefers_notify_id() -> None:
-    event = CardEvent(event_tag="card.status.active", notify_id="ntf_1")
+    event = CardEvent(event_tag="card.status.active", notify_id="ntf_1", data=Card(card_id="cid_1"))
     assert dedup_key(event, b"anything") == "id:ntf_1"
 
 
 def test_dedup_key_without_notify_id_hashes_only_the_signed_raw_body() -> None:
-    event = CardEvent(event_tag="card.status.active")
+    event = CardEvent(event_tag="card.status.active", data=Card(card_id="cid_1"))
     expected = hashlib.sha256(b"{}").hexdigest()
     assert dedup_key(event, b"{}") == f"sha256:{expected}"
     assert dedup_key(event, b"{ }") != dedup_key(event, b"{}")
     # A tag from an unsigned header must not make a replayed body look like a new event.
-    other_tag = CardEvent(event_tag="card.status.lost")
+    other_tag = CardEvent(event_tag="card.status.lost", data=Card(card_id="cid_1"))
     assert dedup_key(other_tag, b"{}") == dedup_key(event, b"{}")
 
 

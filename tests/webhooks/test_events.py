@@ -22,6 +22,7 @@ from lemft_async.webhooks import (
     WalletEvent,
     WebhookEvent,
 )
+from tests.answers import CARD, EVENT_IDS, PAYMENT
 
 from ._helpers import CARD_PAYLOAD, CVV, NOW, PAN, PIN, SECRET, body_of, card_body, signed_headers
 
@@ -66,7 +67,7 @@ def test_documented_card_tags_are_the_seven_from_the_reference() -> None:
 def test_tag_decides_the_event_type(
     tag: str, event_cls: type[webhooks.WebhookEventBase], data_cls: type[Any]
 ) -> None:
-    event = construct(body_of({"eventTag": tag, "notify_id": "n1", "amount": 1.5}))
+    event = construct(body_of({"eventTag": tag, "notify_id": "n1", **EVENT_IDS, "amount": 1.5}))
     assert type(event) is event_cls
     assert isinstance(event.data, data_cls)
     assert event.event_tag == tag
@@ -120,7 +121,7 @@ def test_envelope_fields_are_stripped_from_data_and_unknown_fields_kept() -> Non
 
 
 def test_numeric_notify_id_becomes_text() -> None:
-    event = construct(body_of({"eventTag": "card.status.active", "notify_id": 42}))
+    event = construct(body_of({"eventTag": "card.status.active", "notify_id": 42, **CARD}))
     assert event.notify_id == "42"
 
 
@@ -174,7 +175,7 @@ def test_no_tag_anywhere_is_an_unknown_event() -> None:
 def test_route_pinned_kind_types_an_untagged_body(
     kind: str, event_cls: type[webhooks.WebhookEventBase]
 ) -> None:
-    event = construct(body_of({"order_id": "o1"}), kind=kind)
+    event = construct(body_of(EVENT_IDS), kind=kind)
     assert type(event) is event_cls
     assert event.event_tag is None
 
@@ -250,7 +251,9 @@ def test_authentic_but_undecodable_is_a_payload_error(body: bytes, reason: str) 
 
 
 def test_invalid_data_names_fields_not_values() -> None:
-    body = body_of({"eventTag": "card.status.active", "card_no": int(PAN), "balance": "ten"})
+    body = body_of(
+        {"eventTag": "card.status.active", **CARD, "card_no": int(PAN), "balance": "ten"}
+    )
     with pytest.raises(webhooks.WebhookPayloadInvalid) as info:
         construct(body)
     assert {name for name, _ in info.value.fields} == {"card_no", "balance"}
@@ -258,6 +261,26 @@ def test_invalid_data_names_fields_not_values() -> None:
     assert "balance" in str(info.value)
     assert PAN not in repr(info.value.args)
     assert PAN not in repr(info.value.fields)
+
+
+@pytest.mark.parametrize(
+    ("tag", "missing"),
+    [
+        ("card.status.active", {"card_id"}),
+        ("order.status.completed", {"order_id", "out_order_id"}),
+        ("payee.status.approved", {"payee_id"}),
+        ("payment.status.failed", {"payment_id"}),
+        ("wallet.transaction.income", {"transaction_id"}),
+    ],
+)
+def test_a_notification_without_its_id_is_a_payload_error(tag: str, missing: set[str]) -> None:
+    # The payload models type their ids as str, so a handler can use them as they are.
+    with pytest.raises(webhooks.WebhookPayloadInvalid) as info:
+        construct(body_of({"eventTag": tag, "amount": 1}))
+    assert info.value.reason == "invalid_data"
+    assert {name for name, _ in info.value.fields} == missing
+    with pytest.raises(webhooks.WebhookPayloadInvalid):
+        construct(body_of({"eventTag": tag, **dict.fromkeys(missing, "")}))
 
 
 def test_card_event_repr_and_str_mask_pan_cvv_pin() -> None:
@@ -291,7 +314,9 @@ def test_events_are_immutable() -> None:
 def test_stored_events_round_trip_through_the_union() -> None:
     adapter: TypeAdapter[WebhookEvent] = TypeAdapter(WebhookEvent)
     for tag, event_cls, _ in TAG_TABLE:
-        original = construct(body_of({"eventTag": tag, "notify_id": "n", "amount": "1.10"}))
+        original = construct(
+            body_of({"eventTag": tag, "notify_id": "n", **EVENT_IDS, "amount": "1.10"})
+        )
         restored = adapter.validate_python(original.model_dump())
         assert type(restored) is event_cls
         assert restored == original
@@ -301,7 +326,7 @@ def test_stored_events_round_trip_through_the_union() -> None:
 
 def test_union_discriminates_bare_envelopes_by_tag() -> None:
     adapter: TypeAdapter[WebhookEvent] = TypeAdapter(WebhookEvent)
-    event = adapter.validate_python({"event_tag": "payment.status.completed", "data": {}})
+    event = adapter.validate_python({"event_tag": "payment.status.completed", "data": PAYMENT})
     assert isinstance(event, PaymentEvent)
     assert isinstance(adapter.validate_python({"event_tag": None, "data": {}}), UnknownEvent)
     with pytest.raises(ValidationError):  # a stored kind this SDK does not know

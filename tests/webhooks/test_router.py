@@ -7,15 +7,18 @@ from typing import Any
 import pytest
 
 from lemft_async import webhooks
+from lemft_async.types import Card, Order
 from lemft_async.webhooks import CardEvent, OrderEvent, Router, UnknownEvent, WebhookEventBase
 
 
 def card(tag: str = "card.status.freeze") -> CardEvent:
-    return CardEvent(event_tag=tag, notify_id="n1")
+    return CardEvent(event_tag=tag, notify_id="n1", data=Card(card_id="cid_1"))
 
 
 def order(tag: str = "order.status.completed") -> OrderEvent:
-    return OrderEvent(event_tag=tag, notify_id="n2")
+    return OrderEvent(
+        event_tag=tag, notify_id="n2", data=Order(order_id="ord_1", out_order_id="o_1")
+    )
 
 
 async def test_class_route_runs_only_for_that_class() -> None:
@@ -28,7 +31,7 @@ async def test_class_route_runs_only_for_that_class() -> None:
 
     assert await router.dispatch(card()) == 1
     assert await router.dispatch(order()) == 0
-    assert seen == ["card:None"]
+    assert seen == ["card:cid_1"]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +56,7 @@ async def test_tag_routes(pattern: str, tag: str, runs: bool) -> None:
 async def test_tag_routes_never_match_an_event_without_tag() -> None:
     router = Router()
     router.add("card.*", lambda event: None)
-    assert await router.dispatch(CardEvent()) == 0
+    assert await router.dispatch(CardEvent(data=Card(card_id="cid_1"))) == 0
 
 
 async def test_every_match_runs_in_registration_order_sync_and_async() -> None:

@@ -1,0 +1,192 @@
+"""pydantic-core schemas for the lenient field types, so common values never run Python.
+
+Each field type (``Money``, ``LemftDateTime``, the open enums) keeps its reference rule, a
+Python validator in ``_models`` that decides what every value becomes. In front of it come
+native branches that accept only values whose outcome under that rule is known, and give
+that same outcome: a positive in-range ``Decimal`` stays itself, an ``int`` amount becomes
+``Decimal(int)``, ``"2025-02-19 05:33:57"`` becomes the naive datetime, ``2`` becomes
+``CardType.VIRTUAL``. Anything else (an amount of zero, a status sent as text, an ISO time
+ending in ``Z``) falls through to the rule, so no answer is read differently; the tests
+compare both on generated input. JSON input (``validate_json``) takes the rule directly:
+pydantic-core reads JSON fractions through a float, so it is never the SDK's wire path.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
+
+__all__ = ["FastDateTime", "FastMoney", "OpenIntEnum", "OpenStrEnum"]
+
+# |adjusted exponent| <= MAX_EXPONENT, the rule's bound, as a range for a non-zero value.
+_SMALLEST = Decimal(f"1e-{MAX_EXPONENT}")
+_TOO_LARGE = Decimal(f"1e{MAX_EXPONENT + 1}")
+# Plain decimal text: within MAX_NUMBER_CHARS and with no exponent it is always in range.
+_DECIMAL_TEXT = r"^-?[0-9]+(\.[0-9]+)?$"
+# The forms the rule reads as a datetime with no doubt: the canonical one, with an optional
+# fraction of 1-6 digits (strptime's %f), and the "T" form without one.
+_CANONICAL_TIME = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?: [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?|T[0-9]{2}:[0-9]{2}:[0-9]{2})$"
+)
+# Text that starts with a letter can never be a date (every form begins with the year).
+_NOT_A_TIME = r"^[A-Za-z_]"
+
+
+def _decimal_from(first: CoreSchema) -> CoreSchema:
+    return core_schema.chain_schema([first, core_schema.decimal_schema()])
+
+
+def _none_from(first: CoreSchema) -> CoreSchema:
+    # ``on_error="default"`` over a schema that refuses the value: a native "-> None".
+    always_none = core_schema.with_default_schema(
+        core_schema.none_schema(), default=None, on_error="default"
+    )
+    return core_schema.chain_schema([first, always_none])
+
+
+def _member_or_itself(first: CoreSchema, enum_cls: type[enum.Enum]) -> CoreSchema:
+    known = core_schema.literal_schema(list(enum_cls))
+    either = core_schema.union_schema([known, core_schema.any_schema()], mode="left_to_right")
+    return core_schema.chain_schema([first, either])
+
+
+class _FastFirst:
+    """An ``Annotated`` marker: native branches first, then the reference rule."""
+
+    __slots__ = ()
+    error_type = "lemft_value"
+    error_message = "Input is not a valid value"
+
+    def fast(self) -> list[CoreSchema]:
+        raise NotImplementedError
+
+    def rule(self, inner: CoreSchema) -> CoreSchema:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        rule = self.rule(handler(source))
+        fast = core_schema.union_schema(
+            [*self.fast(), rule],
+            mode="left_to_right",
+            # One error at the field, as the rule alone gave, not one per branch.
+            custom_error_type=self.error_type,
+            custom_error_message=self.error_message,
+        )
+        return core_schema.json_or_python_schema(json_schema=rule, python_schema=fast)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The JSON Schema of the declared type, as before the native branches.
+        rule: Any = schema["json_schema"]
+        return handler(rule["schema"])
+
+
+class FastMoney(_FastFirst):
+    """``Money``: ``Decimal`` exact, bounded like the decoder."""
+
+    __slots__ = ("_rule",)
+    error_type = "lemft_amount"
+    error_message = "Input is not a valid amount"
+
+    def __init__(self, rule: Callable[[Any], Any]) -> None:
+        self._rule = rule
+
+    def fast(self) -> list[CoreSchema]:
+        return [
+            _decimal_from(core_schema.int_schema(strict=True)),
+            core_schema.decimal_schema(strict=True, ge=_SMALLEST, lt=_TOO_LARGE),
+            core_schema.none_schema(),
+            _decimal_from(
+                core_schema.str_schema(
+                    strict=True, pattern=_DECIMAL_TEXT, max_length=MAX_NUMBER_CHARS
+                )
+            ),
+            core_schema.decimal_schema(strict=True, gt=-_TOO_LARGE, le=-_SMALLEST),
+        ]
+
+    def rule(self, inner: CoreSchema) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self._rule, inner)
+
+
+class FastDateTime(_FastFirst):
+    """``LemftDateTime``: a naive datetime, ``None`` for ``""``, other text kept."""
+
+    __slots__ = ("_rule",)
+    error_type = "lemft_datetime"
+    error_message = "Input is not a valid date-time"
+
+    def __init__(self, rule: Callable[[Any], Any]) -> None:
+        self._rule = rule
+
+    def fast(self) -> list[CoreSchema]:
+        return [
+            core_schema.chain_schema(
+                [
+                    core_schema.str_schema(strict=True, pattern=_CANONICAL_TIME),
+                    core_schema.datetime_schema(tz_constraint="naive"),
+                ]
+            ),
+            _none_from(core_schema.literal_schema([""])),
+            core_schema.str_schema(strict=True, pattern=_NOT_A_TIME),
+            core_schema.none_schema(),
+        ]
+
+    def rule(self, inner: CoreSchema) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self._rule, inner)
+
+
+class OpenIntEnum(_FastFirst):
+    """An int enum field: a known value is its member, an unknown one stays an ``int``."""
+
+    __slots__ = ("_enum", "_rule")
+    error_type = "lemft_enum"
+    error_message = "Input is not a valid constant"
+
+    def __init__(self, enum_cls: type[enum.IntEnum], rule: Callable[..., Any]) -> None:
+        self._enum = enum_cls
+        self._rule = rule
+
+    def fast(self) -> list[CoreSchema]:
+        # The literal also matches True, 1.0 and Decimal("1"), which the rule reads as
+        # that member too (tested); an unknown int stays itself.
+        return [
+            core_schema.literal_schema(list(self._enum)),
+            core_schema.int_schema(strict=True),
+            core_schema.none_schema(),
+        ]
+
+    def rule(self, inner: CoreSchema) -> CoreSchema:
+        return core_schema.no_info_wrap_validator_function(self._rule, inner)
+
+
+class OpenStrEnum(_FastFirst):
+    """A text enum field: known text is its member, other text stays as sent."""
+
+    __slots__ = ("_enum", "_rule")
+    error_type = "lemft_enum"
+    error_message = "Input is not a valid constant"
+
+    def __init__(self, enum_cls: type[enum.Enum], rule: Callable[[Any], Any]) -> None:
+        self._enum = enum_cls
+        self._rule = rule
+
+    def fast(self) -> list[CoreSchema]:
+        return [
+            _member_or_itself(core_schema.str_schema(strict=True), self._enum),
+            core_schema.none_schema(),
+        ]
+
+    def rule(self, inner: CoreSchema) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self._rule, inner)
