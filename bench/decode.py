@@ -27,7 +27,6 @@ import argparse
 import gc
 import statistics
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -39,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import webhooks as webhook_bench
 from _echo_app import BODY as ORDER_BODY
+from _timing import cpu_per_call
 
 from lemft_async._core._codec import encode, loads
 from lemft_async._pagination import AsyncPage
@@ -174,20 +174,6 @@ def sdk_page(body: bytes) -> AsyncPage[Card]:
     )
 
 
-def _cpu(fn: Callable[[], object], n: int) -> float:
-    # CPU time of this process; the cyclic GC paused as timeit does.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.process_time()
-        for _ in range(n):
-            fn()
-        return (time.process_time() - start) / n
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
 def interleaved(
     ours: Callable[[], object], base: Callable[[], object], n: int, rounds: int
 ) -> tuple[float, float, float, float]:
@@ -196,11 +182,11 @@ def interleaved(
     ratios: list[float] = []
     for i in range(rounds):
         if i % 2:
-            o = _cpu(ours, n)
-            b = _cpu(base, n)
+            o = cpu_per_call(ours, n)
+            b = cpu_per_call(base, n)
         else:
-            b = _cpu(base, n)
-            o = _cpu(ours, n)
+            b = cpu_per_call(base, n)
+            o = cpu_per_call(ours, n)
         bases.append(b)
         ratios.append(o / b)
     base_time = statistics.median(bases)

@@ -16,14 +16,17 @@ exceeds ``--max-ratio`` (default 3.0).
 from __future__ import annotations
 
 import argparse
-import gc
 import hashlib
 import hmac
 import json
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import cpu_per_call
 
 from lemft_async import webhooks
 from lemft_async._signing import compute_signature
@@ -52,21 +55,6 @@ PAYLOAD = {
     "end_at": "",
     "mark": "",
 }
-
-
-def _per_call(fn: Callable[[], object], n: int) -> float:
-    # CPU time of this process (time spent descheduled by other load is not counted),
-    # and like timeit the cyclic GC is paused (neither side creates cycles).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.process_time()
-        for _ in range(n):
-            fn()
-        return (time.process_time() - start) / n
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def run(n: int, rounds: int) -> tuple[float, float]:
@@ -102,11 +90,11 @@ def run(n: int, rounds: int) -> tuple[float, float]:
         # Back to back, alternating which goes first: a burst of outside load then hits
         # both sides of one round alike, and the median over rounds discards the rest.
         if i % 2:
-            o = _per_call(ours, per_round)
-            f = _per_call(floor, per_round)
+            o = cpu_per_call(ours, per_round)
+            f = cpu_per_call(floor, per_round)
         else:
-            f = _per_call(floor, per_round)
-            o = _per_call(ours, per_round)
+            f = cpu_per_call(floor, per_round)
+            o = cpu_per_call(ours, per_round)
         floors.append(f)
         ratios.append(o / f)
     floor_time = statistics.median(floors)
