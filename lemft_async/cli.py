@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -124,20 +125,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``lemft`` command; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            return _demo(args)
-        if args.command == "sandbox":
-            return _serve(args)
-        if args.command == "wallets":
-            return anyio.run(_cli_read.wallets_list, args)
-        if args.command == "cards":
-            return _cli_cards.main(args, sandbox=_sandbox_client)
-        return anyio.run(_cli_read.orders_get, args)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
     except MissingExtraError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`lemft ... | head`): no traceback; silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports it
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "sandbox":
+        return _serve(args)
+    if args.command == "wallets":
+        return anyio.run(_cli_read.wallets_list, args)
+    if args.command == "cards":
+        return _cli_cards.main(args, sandbox=_sandbox_client)
+    return anyio.run(_cli_read.orders_get, args)
 
 
 # -- demo and serve ---------------------------------------------------------------------------

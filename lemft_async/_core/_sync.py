@@ -84,9 +84,18 @@ class _Mirror(Generic[P, T]):
         self._method = method
         self._name = getattr(method, "__name__", "method")
         self.__doc__ = method.__doc__
+        # Read on the class too: help(Lemft.orders) and inspect.signature(Orders.open_card).
+        self.__signature__ = _without_self(method)
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
+
+    def __repr__(self) -> str:
+        return f"<sync twin of {self._method.__qualname__}{self.__signature__}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Callable only so that inspect and help() show the signature on the class.
+        raise TypeError(f"{self._method.__qualname__}'s twin is called on a client instance")
 
     @overload
     def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
@@ -203,6 +212,10 @@ class namespace(Generic[R]):
     def __init__(self, cls: Callable[[Any, LoopThread, object], R]) -> None:
         self._cls = cls
         self._name = ""
+        self.__doc__ = getattr(cls, "__doc__", None)
+
+    def __repr__(self) -> str:
+        return f"<namespace {getattr(self._cls, '__name__', self._cls)!r}>"
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
@@ -235,6 +248,14 @@ class copying(Generic[P]):
     def __init__(self, method: Callable[Concatenate[Any, P], Any]) -> None:
         self._method = method
         self.__doc__ = method.__doc__
+        self.__signature__ = _without_self(method)
+
+    def __repr__(self) -> str:
+        return f"<sync twin of {self._method.__qualname__}{self.__signature__}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Callable only so that inspect and help() show the signature on the class.
+        raise TypeError(f"{self._method.__qualname__}'s twin is called on a client instance")
 
     @overload
     def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
@@ -295,11 +316,22 @@ class SyncClient(_Twin, Generic[A]):
         return cls(**overrides)
 
     def _start(self, factory: Callable[[], Any]) -> None:
+        if not callable(factory):
+            raise TypeError(
+                f"from_async() takes a function that builds the {self._async_class.__name__} "
+                f"(e.g. sandbox.client, without calling it), got {type(factory).__name__}"
+            )
         loop = LoopThread(type(self).__name__)
         try:
             client = loop.call(factory)
             if not isinstance(client, self._async_class):
-                raise TypeError(f"expected a {self._async_class.__name__}, got {client!r}")
+                aclose = getattr(client, "aclose", None)
+                if aclose is not None:  # built by the factory: ours to close
+                    loop.call(aclose)
+                raise TypeError(
+                    f"from_async(): the factory built {type(client).__name__}, "
+                    f"not {self._async_class.__name__}"
+                )
         except BaseException:
             loop.stop()
             raise

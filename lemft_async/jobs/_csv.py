@@ -140,7 +140,8 @@ def parse_cards_csv(text: str) -> CardsCsv:
     for what, items in (("unknown", unknown), ("repeated", repeated), ("missing", missing)):
         if items:
             shown = ", ".join(repr(n) for n in items)
-            out.problems.append(CsvProblem(1, f"{what} column(s) {shown} (known: {COLUMNS})"))
+            known = ", ".join(COLUMNS)
+            out.problems.append(CsvProblem(1, f"{what} column(s) {shown} (known: {known})"))
     if out.problems:
         return out
     keys: dict[str, int] = {}
@@ -152,6 +153,9 @@ def parse_cards_csv(text: str) -> CardsCsv:
             out.problems.append(CsvProblem(line, f"unreadable CSV: {exc}"))
             return out
         if record is None:
+            if not out.specs and not out.problems:
+                # A header alone: nothing to issue is a mistake, not a job that "failed".
+                out.problems.append(CsvProblem(1, "no rows after the header"))
             return out
         if any(value.strip() for value in record):
             if len(record) > len(names):

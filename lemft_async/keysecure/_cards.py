@@ -206,6 +206,7 @@ class AsyncCards(KeySecureResource):
         cvv: str | None = None,
         encrypted_cvv: str | None = None,
         encrypt: Encryptor | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Activate a physical card in ``ToActivate`` (``POST /card/active``). A write.
@@ -218,25 +219,50 @@ class AsyncCards(KeySecureResource):
             "cvv": await self._encrypted("cvv", cvv, encrypted_cvv, 3, encrypt),
             "card_last_no": check_digits("card_last_no", card_last_no, 4),
         }
-        return await self._model("cards.activate", OperationResult, body=body, **options)
+        return await self._model(
+            "cards.activate", OperationResult, body=build_params(body, extra_body), **options
+        )
 
     async def update_status(
-        self, card_no: str, *, status: CardStatus | str, **options: Unpack[RequestOptions]
+        self,
+        card_no: str,
+        *,
+        status: CardStatus | str,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Set ``Activated``, ``Frozen`` or ``Delete`` (``POST /card/status/update``). A write."""
         target = _text(status)
         if target not in _SETTABLE:
             raise ValueError(f"status must be one of {', '.join(_SETTABLE)}, got {target!r}")
         body = {"card_no": check_id("card_no", card_no), "status": target}
-        return await self._model("cards.update_status", OperationResult, body=body, **options)
+        return await self._model(
+            "cards.update_status", OperationResult, body=build_params(body, extra_body), **options
+        )
 
-    async def freeze(self, card_no: str, **options: Unpack[RequestOptions]) -> OperationResult:
+    async def freeze(
+        self,
+        card_no: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """``update_status(card_no, status="Frozen")``."""
-        return await self.update_status(card_no, status=CardStatus.FROZEN, **options)
+        return await self.update_status(
+            card_no, status=CardStatus.FROZEN, extra_body=extra_body, **options
+        )
 
-    async def unfreeze(self, card_no: str, **options: Unpack[RequestOptions]) -> OperationResult:
+    async def unfreeze(
+        self,
+        card_no: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """``update_status(card_no, status="Activated")``."""
-        return await self.update_status(card_no, status=CardStatus.ACTIVATED, **options)
+        return await self.update_status(
+            card_no, status=CardStatus.ACTIVATED, extra_body=extra_body, **options
+        )
 
     async def set_pin(
         self,
@@ -246,6 +272,7 @@ class AsyncCards(KeySecureResource):
         pin: str | None = None,
         encrypted_pin: str | None = None,
         encrypt: Encryptor | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Set a physical card's 6-digit PIN (``POST /card/pin/set``). A write.
@@ -258,7 +285,9 @@ class AsyncCards(KeySecureResource):
             "cardholder_no": check_id("cardholder_no", cardholder_no),
             "pin": await self._encrypted("pin", pin, encrypted_pin, 6, encrypt),
         }
-        return await self._model("cards.set_pin", OperationResult, body=body, **options)
+        return await self._model(
+            "cards.set_pin", OperationResult, body=build_params(body, extra_body), **options
+        )
 
     async def client_token(
         self, card_no: str, **options: Unpack[RequestOptions]

@@ -227,6 +227,7 @@ class AsyncPayin(BaseClient):
         pay_order_id: str | None = None,
         mch_order_no: str | None = None,
         execute_notify: bool = False,
+        extra_params: Mapping[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PayinOrder:
         """Query a pay-in by ``pay_order_id`` or ``mch_order_no`` (one is enough).
@@ -241,7 +242,9 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "executeNotify": check_flag("execute_notify", execute_notify),
         }
-        return await self._call("query_order", params, read_parser(PayinOrder), settings)
+        return await self._call(
+            "query_order", merge(params, extra_params), read_parser(PayinOrder), settings
+        )
 
     async def apply_payout(
         self,
@@ -287,6 +290,7 @@ class AsyncPayin(BaseClient):
         *,
         mch_order_no: str | None = None,
         agentpay_order_id: str | None = None,
+        extra_params: Mapping[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PayoutOrder:
         """Query a payout by ``mch_order_no`` or ``agentpay_order_id`` (path *inferred*)."""
@@ -297,7 +301,9 @@ class AsyncPayin(BaseClient):
             "mchOrderNo": optional(check_id, "mch_order_no", mch_order_no),
             "agentpayOrderId": optional(check_id, "agentpay_order_id", agentpay_order_id),
         }
-        return await self._call("query_payout", params, read_parser(PayoutOrder), settings)
+        return await self._call(
+            "query_payout", merge(params, extra_params), read_parser(PayoutOrder), settings
+        )
 
     async def request(
         self,

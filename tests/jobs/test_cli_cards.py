@@ -183,3 +183,38 @@ def test_every_flag_has_help(capsys: pytest.CaptureFixture[str]) -> None:
                  "--status", "--sandbox", "--settle", "--json"):  # fmt: skip
         assert flag in text
     assert text.count("(") >= 3
+
+
+def test_a_header_without_rows_is_bad_input_and_creates_no_journal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "cards.csv", [])
+    journal = tmp_path / "job.db"
+    code = cli.main(
+        ["cards", "issue", "--from", str(source), "--journal", str(journal), "--sandbox"]
+    )
+    assert code == 2
+    assert "no rows after the header" in capsys.readouterr().err
+    assert not journal.exists()
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = write_csv(tmp_path / "cards.csv", good_rows(3))
+    journal = tmp_path / "job.db"
+    assert (
+        cli.main(["cards", "issue", "--from", str(source), "--journal", str(journal), "--sandbox"])
+        == 0
+    )
+    command = [sys.executable, "-m", "lemft_async.cli", "cards", "issue", "--status"]
+    process = subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
+        [*command, "--journal", str(journal)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()  # as `| head` does once it has its lines
+    errors = process.stderr.read()
+    assert process.wait() == 141
+    assert b"Traceback" not in errors

@@ -111,7 +111,9 @@ _IDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(_IDS, _AMOUNTS, st.sampled_from([None, 1, 2, 3])), max_size=20))
+@given(
+    st.lists(st.tuples(_IDS, _AMOUNTS, st.sampled_from([None, 1, 2, 3])), min_size=1, max_size=20)
+)
 def test_written_rows_read_back_the_same(rows: list[tuple[str, Decimal, int | None]]) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -121,3 +123,8 @@ def test_written_rows_read_back_the_same(rows: list[tuple[str, Decimal, int | No
     cards = parse_cards_csv(out.getvalue())
     assert cards.ok, cards.problems
     assert [(s["bin_id"], Decimal(s["amount"]), s.get("card_type")) for s in cards.specs] == rows
+
+
+def test_a_header_alone_is_a_problem() -> None:
+    cards = parse_cards_csv("bin_id,amount\n")
+    assert [str(p) for p in cards.problems] == ["line 1: no rows after the header"]

@@ -517,3 +517,31 @@ async def test_every_catalogue_operation_has_a_typed_method(
     await ks.bins.list()
     assert set(sandbox.stats.requests) == set(ENDPOINTS)
     assert sum(sandbox.stats.rejections.values()) == 0
+
+
+async def test_card_writes_take_extra_body(sandbox: KeySecureSandbox) -> None:
+    seen: list[Any] = []
+    async with sandbox.client() as ks:
+        original = ks._transport.call
+
+        async def spy(endpoint: Any, content: Any, **kwargs: Any) -> Any:
+            seen.append(None if content is None else json.loads(content))
+            return await original(endpoint, content, **kwargs)
+
+        ks._transport.call = spy  # type: ignore[method-assign]
+        await ks.cards.freeze("C0001", extra_body={"reason": "lost"})
+        await ks.cards.unfreeze("C0001", extra_body={"reason": "found"})
+        sent = len(seen)
+        with pytest.raises(ValueError, match="repeats"):
+            await ks.cards.update_status("C0002", status="Frozen", extra_body={"status": "x"})
+        with pytest.raises(ValueError, match="repeats"):
+            await ks.cards.set_pin(
+                card_no="C0002",
+                cardholder_no="U0001",
+                encrypted_pin="x",
+                extra_body={"card_no": "C0001"},
+            )
+        assert len(seen) == sent  # refused before sending
+    bodies = [b for b in seen if b is not None and "status" in b]
+    assert bodies[0] == {"card_no": "C0001", "status": "Frozen", "reason": "lost"}
+    assert bodies[1] == {"card_no": "C0001", "status": "Activated", "reason": "found"}

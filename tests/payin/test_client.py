@@ -512,3 +512,21 @@ async def test_request_escape_hatch(payin: AsyncPayin, gateway: FakeGateway) -> 
         with pytest.raises(ValueError, match=words):
             await call()
     assert len(gateway.requests) == 1
+
+
+async def test_the_queries_take_extra_params_too(payin: AsyncPayin, gateway: FakeGateway) -> None:
+    gateway.replies.append(json_response(signed(QUERIED)))
+    await payin.query_order(mch_order_no="X1", extra_params={"reqTime": "20250311182001"})
+    form = gateway.form()
+    assert form["reqTime"] == "20250311182001"
+    assert signature_matches(form, SECRET)
+    answer = {"retCode": "SUCCESS", "agentpayOrderId": "A1", "status": 6}
+    gateway.replies.append(json_response(signed(answer)))
+    await payin.query_payout(agentpay_order_id="A1", extra_params={"reqTime": "1"})
+    assert gateway.form()["reqTime"] == "1"
+    sent = len(gateway.requests)
+    with pytest.raises(ValueError, match="extra_params"):
+        await payin.query_order(mch_order_no="X1", extra_params={"mchOrderNo": "X2"})
+    with pytest.raises(ValueError, match="extra_params"):
+        await payin.query_payout(mch_order_no="X1", extra_params={"sign": "x"})
+    assert len(gateway.requests) == sent  # refused before sending

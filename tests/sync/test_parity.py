@@ -118,3 +118,15 @@ def test_a_namespace_method_is_built_once_per_instance() -> None:
                 client.async_client
             ).open_card.__doc__
         )
+
+
+def test_the_class_shows_the_signatures_too() -> None:
+    from lemft_async._sync_resources import Orders
+    from lemft_async.resources.orders import AsyncOrders
+
+    expected = list(inspect.signature(AsyncOrders.open_card).parameters.values())[1:]
+    assert list(inspect.signature(Orders.open_card).parameters.values()) == expected
+    assert "environment" in str(inspect.signature(Lemft.with_options))
+    assert "Orders" in repr(Lemft.orders)
+    with pytest.raises(TypeError, match="client instance"):
+        Orders.open_card(bin_id="x", amount=1)

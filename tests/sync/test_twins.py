@@ -363,3 +363,19 @@ def test_a_client_stopped_from_its_own_loop_still_ends_its_thread(sandbox: Sandb
     assert not loop._thread.is_alive()
     with pytest.raises(RuntimeError, match="closed"):
         client.wallets.list().page()
+
+
+def test_from_async_wants_a_factory_of_its_own_client(sandbox: Sandbox) -> None:
+    built: list[AsyncLemft] = []
+
+    def wrong_kind() -> AsyncLemft:
+        built.append(sandbox.client())
+        return built[-1]
+
+    before = len(_loop_threads())
+    with pytest.raises(TypeError, match="function that builds"):
+        Lemft.from_async(sandbox.client())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not AsyncPayin"):
+        Payin.from_async(wrong_kind)  # type: ignore[arg-type]
+    assert built[0]._closed  # the factory's client is closed, not leaked
+    assert len(_loop_threads()) == before
