@@ -139,3 +139,13 @@ async def test_a_server_message_echoing_credentials_is_masked(peer: Peer) -> Non
     for secret in (FAKE_KEY, FAKE_API_KEY, SECRET, API_KEY, VISA):
         assert secret not in text
     assert "***" in text
+
+
+def test_the_expiry_of_decrypted_card_data_is_hidden_in_its_repr() -> None:
+    from lemft_async.keysecure import CardPrivateInfo
+
+    info = CardPrivateInfo(pan="4111111111111111", cvv="123", exp_year="2031", exp_month="07")
+    shown = repr(info) + str(info)
+    for secret in ("2031", "07'", "123", "4111111111111111"):
+        assert secret not in shown
+    assert info.exp_year == "2031"  # only the repr hides it
