@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -38,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import webhooks as webhook_bench
 from _echo_app import BODY as ORDER_BODY
-from _timing import cpu_per_call
+from _timing import interleaved
 
 from lemft_async._core._codec import encode, loads
 from lemft_async._pagination import AsyncPage
@@ -172,26 +171,6 @@ def sdk_page(body: bytes) -> AsyncPage[Card]:
         requested_page_size=1000,
         fetch=fetch,
     )
-
-
-def interleaved(
-    ours: Callable[[], object], base: Callable[[], object], n: int, rounds: int
-) -> tuple[float, float, float, float]:
-    """(baseline seconds, our seconds, median ratio, lowest, highest ratio) per call."""
-    bases: list[float] = []
-    ratios: list[float] = []
-    for i in range(rounds):
-        if i % 2:
-            o = cpu_per_call(ours, n)
-            b = cpu_per_call(base, n)
-        else:
-            b = cpu_per_call(base, n)
-            o = cpu_per_call(ours, n)
-        bases.append(b)
-        ratios.append(o / b)
-    base_time = statistics.median(bases)
-    ratio = statistics.median(ratios)
-    return base_time, base_time * ratio, ratio, max(ratios) - min(ratios)
 
 
 def peak_bytes(fn: Callable[[], object]) -> int:

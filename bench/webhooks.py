@@ -19,14 +19,13 @@ import argparse
 import hashlib
 import hmac
 import json
-import statistics
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import cpu_per_call
+from _timing import interleaved
 
 from lemft_async import webhooks
 from lemft_async._signing import compute_signature
@@ -83,22 +82,8 @@ def run(n: int, rounds: int) -> tuple[float, float]:
 
     event = ours()  # warm up, and prove the sample really verifies and decodes
     assert isinstance(event, webhooks.CardEvent)
-    per_round = max(1, n // rounds)
-    floors: list[float] = []
-    ratios: list[float] = []
-    for i in range(rounds):
-        # Back to back, alternating which goes first: a burst of outside load then hits
-        # both sides of one round alike, and the median over rounds discards the rest.
-        if i % 2:
-            o = cpu_per_call(ours, per_round)
-            f = cpu_per_call(floor, per_round)
-        else:
-            f = cpu_per_call(floor, per_round)
-            o = cpu_per_call(ours, per_round)
-        floors.append(f)
-        ratios.append(o / f)
-    floor_time = statistics.median(floors)
-    return floor_time, floor_time * statistics.median(ratios)
+    floor_time, our_time, _ratio, _spread = interleaved(ours, floor, max(1, n // rounds), rounds)
+    return floor_time, our_time
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -77,7 +77,21 @@ class SyncResource(_Twin):
         return f"<{type(self).__name__} of {self._async!r}>"
 
 
-class _Mirror(Generic[P, T]):
+class _OnTheClass:
+    """What a twin descriptor shows when read on the class (help(), inspect.signature)."""
+
+    _method: Callable[..., Any]
+    __signature__: inspect.Signature
+
+    def __repr__(self) -> str:
+        return f"<sync twin of {self._method.__qualname__}{self.__signature__}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Callable only so that inspect and help() show the signature on the class.
+        raise TypeError(f"{self._method.__qualname__}'s twin is called on a client instance")
+
+
+class _Mirror(_OnTheClass, Generic[P, T]):
     """Base of the method descriptors: builds the bound sync method once per instance."""
 
     def __init__(self, method: Callable[..., Any]) -> None:
@@ -89,13 +103,6 @@ class _Mirror(Generic[P, T]):
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
-
-    def __repr__(self) -> str:
-        return f"<sync twin of {self._method.__qualname__}{self.__signature__}>"
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # Callable only so that inspect and help() show the signature on the class.
-        raise TypeError(f"{self._method.__qualname__}'s twin is called on a client instance")
 
     @overload
     def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
@@ -242,20 +249,13 @@ class raw_namespace(namespace[R]):
         return obj._async
 
 
-class copying(Generic[P]):
+class copying(_OnTheClass, Generic[P]):
     """``with_options``: the async copy, wrapped as a sync client on the same loop."""
 
     def __init__(self, method: Callable[Concatenate[Any, P], Any]) -> None:
         self._method = method
         self.__doc__ = method.__doc__
         self.__signature__ = _without_self(method)
-
-    def __repr__(self) -> str:
-        return f"<sync twin of {self._method.__qualname__}{self.__signature__}>"
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # Callable only so that inspect and help() show the signature on the class.
-        raise TypeError(f"{self._method.__qualname__}'s twin is called on a client instance")
 
     @overload
     def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
