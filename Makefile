@@ -36,14 +36,14 @@ demo: $(STAMP)
 soak: $(STAMP)
 	LEMFT_SOAK_CALLS=10000 $(BIN)/python -m pytest -m soak -q tests/soak
 
-# Benchmarks print ratios against a baseline measured in the same run.
+# Benchmarks print ratios against a baseline measured in the same run; each row is checked
+# against its target (--check) and every script runs even when an earlier one missed.
+BENCHES = decode.py gate_memory.py webhooks.py overhead.py http_stack.py "bulk.py --matrix" \
+	pipeline.py journal.py served_latency.py
 bench: $(STAMP)
-	$(BIN)/python bench/bulk.py
-	$(BIN)/python bench/overhead.py
-	$(BIN)/python bench/gate_memory.py
-	$(BIN)/python bench/webhooks.py
-	$(BIN)/python bench/decode.py
-	$(BIN)/python bench/journal.py
+	@status=0; for b in $(BENCHES); do \
+		echo "== bench/$$b --check"; $(BIN)/python bench/$$b --check || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

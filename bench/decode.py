@@ -40,8 +40,9 @@ from _echo_app import BODY as ORDER_BODY
 from _timing import interleaved
 
 from lemft_async._core._codec import encode, loads
+from lemft_async._core._onepass import try_one_pass
 from lemft_async._pagination import AsyncPage
-from lemft_async._parse import validator_of
+from lemft_async._parse import PageParse
 from lemft_async.types import Card, OrderDetail
 
 TARGETS = {"order": 1.3, "page": 1.2, "page memory": 1.2, "webhook": 1.5}
@@ -153,24 +154,23 @@ def page_body(cards: int) -> bytes:
     return encode({"code": 0, "message": "success", "data": data}).encode()
 
 
+async def _no_fetch(number: int) -> AsyncPage[Card]:
+    raise NotImplementedError
+
+
 def sdk_page(body: bytes) -> AsyncPage[Card]:
-    """What ``cards.list`` does with a success answer: the transport's decode (exact
-    decoder, envelope ``code``), then the parse step building the page."""
+    """What ``cards.list`` does with a success answer (``LemftTransport.decode`` and the
+    transport's parse step): one pass from the bytes when that is exact for this body,
+    else the exact decoder, the envelope ``code``, then the page's parse step."""
+    parse = PageParse(Card, "card_list", page_no=1, page_size=1000, fetch=_no_fetch)
+    done = try_one_pass(parse, body)
+    if done is not None:
+        page: AsyncPage[Card] = done.value
+        return page
     payload = loads(body)
     if payload["code"] != 0:
         raise RuntimeError("not a success answer")
-
-    async def fetch(number: int) -> AsyncPage[Card]:
-        raise NotImplementedError
-
-    return AsyncPage.from_data(
-        payload["data"],
-        list_key="card_list",
-        parse=validator_of(Card),
-        requested_page_no=1,
-        requested_page_size=1000,
-        fetch=fetch,
-    )
+    return parse(payload["data"])
 
 
 def peak_bytes(fn: Callable[[], object]) -> int:

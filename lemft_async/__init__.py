@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from ._client import AsyncLemft
+from ._core._aiohttp import DefaultAioHttpClient
 from ._core._lazy import lazy_attributes
 from ._core._options import RequestOptions
 from ._core._raw import RawResponse
@@ -30,6 +31,13 @@ from ._pagination import AsyncPage, AsyncPaginator
 from ._version import __version__
 from .gates._redis_errors import GateError, GateTimeoutError, GateUnavailableError
 from .resources._bulk import BulkOutcome, BulkProgress
+from .resources._followups import (
+    FollowUp,
+    FollowUpError,
+    OrderNotCompletedError,
+    ReadCard,
+    WaitForOrder,
+)
 
 if TYPE_CHECKING:
     from ._core._sync_pages import SyncPage, SyncPaginator
@@ -47,7 +55,10 @@ __all__ = [
     "AsyncPaginator",
     "BulkOutcome",
     "BulkProgress",
+    "DefaultAioHttpClient",
     "Endpoint",
+    "FollowUp",
+    "FollowUpError",
     "Gate",
     "GateError",
     "GateKey",
@@ -57,9 +68,11 @@ __all__ = [
     "LemftError",
     "LocalGate",
     "NullGate",
+    "OrderNotCompletedError",
     "OutcomeUnknownError",
     "ParamError",
     "RawResponse",
+    "ReadCard",
     "RequestOptions",
     "RetryPolicy",
     "ServerError",
@@ -68,6 +81,7 @@ __all__ = [
     "SyncPaginator",
     "TimestampError",
     "TooManyRequestsError",
+    "WaitForOrder",
     "WebhookError",
     "WebhookPayloadError",
     "WebhookVerificationError",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ from ._endpoints import Endpoint, OperationKind, resolve_paths
 from ._gate import Gate, default_gate
 from ._resource import DEFAULT_MAX_PAGE_SIZE
 from ._signing import SIGNATURE_ENCODINGS, SignatureEncoding
-from ._transport import LemftTransport, encode_body
+from ._transport import LemftTransport
 
 if TYPE_CHECKING:
     from .resources.bins import AsyncBins
@@ -265,16 +265,19 @@ class AsyncLemft(BaseClient):
         except KeyError:
             raise ValueError(f"unknown operation {operation!r}") from None
 
-    async def _call_operation(
+    # Plain methods returning the call's awaitable (the transport's attempt loop): a call
+    # waiting at the gate keeps none of their frames alive.
+
+    def _call_operation(
         self,
         operation: str,
         params: Mapping[str, Any],
         parse: Callable[[Any], Any] | None,
         settings: CallSettings | None = None,
-    ) -> Any:
-        return await self._send(self._endpoint(operation), params, parse, settings=settings)
+    ) -> Awaitable[Any]:
+        return self._send(self._endpoint(operation), params, parse, settings=settings)
 
-    async def _send(
+    def _send(
         self,
         endpoint: Endpoint,
         params: Mapping[str, Any],
@@ -282,15 +285,15 @@ class AsyncLemft(BaseClient):
         *,
         traceid: str | None = None,
         settings: CallSettings | None = None,
-    ) -> Any:
+    ) -> Awaitable[Any]:
         self._check_open()
         if settings is None:
             settings = self._call_settings({})
         transport = self._transport
         out_order_id = params.get("out_order_id")
-        return await transport.call(
+        return transport.call(
             endpoint,
-            encode_body(transport.credentials, params),
+            transport.encode_body(params),
             parse=parse,
             max_retries=settings.max_retries,
             timeout=settings.timeout,

@@ -4,28 +4,37 @@ The transport decodes the answer once, exactly (``_core._codec.loads``: fraction
 ``Decimal``), and calls the parse step inside the attempt, so an answer that does not fit
 is judged by the transport's one rule (a read fails, a write is an unknown outcome).
 
-The second pass is kept cheap: each model is validated by its pydantic-core validator
-directly (``model_validate`` adds a Python frame per item, which on a 1000-card page is
-1000 frames), and the field types validate natively (``_core._schemas``). It is not merged
-into one ``validate_json`` pass over the bytes: pydantic-core reads a JSON fraction into a
-``Decimal`` field through a binary float (``0.10`` becomes ``Decimal('0.1')``, a long
-literal loses digits), which money cannot afford (``tests/core/test_decode_exact.py``).
+A read's parse step also has a one-pass form (``one_pass``): the success envelope and the
+operation's model validated by pydantic-core straight from the bytes, which the transport
+takes only when ``_core._onepass`` shows it exact for that body (pydantic-core reads a JSON
+fraction through a binary float: ``0.10`` would become ``Decimal('0.1')``); any other body,
+or one that does not validate that way, takes the exact decoder and the parse step, which
+judge it as before. The second pass is kept cheap: each model is validated by its
+pydantic-core validator directly (``model_validate`` adds a Python frame per item), and the
+field types validate natively (``_core._schemas``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
+from pydantic_core import SchemaValidator
 
+from ._core._codec import loads
 from ._core._errors import APIResponseValidationError
-from ._core._pagination import extract_items
+from ._core._onepass import code_envelope, list_in, model_in
+from ._core._pagination import DeferredRaw, extract_items, int_or_none
+from ._pagination import AsyncPage
 
 if TYPE_CHECKING:
     from ._resource import Spec
 
 __all__ = [
+    "EntityParse",
+    "PageParse",
     "as_object",
     "echoed_ids",
     "entity_parser",
@@ -96,20 +105,116 @@ def unwrap(data: Any, wrapper: str | None) -> Any:
     return data
 
 
+@cache
+def _entity_envelope(cast_to: type[BaseModel], wrapper: str | None) -> SchemaValidator:
+    return code_envelope(model_in(cast_to, wrapper))
+
+
+@cache
+def _page_envelope(item_type: type[BaseModel], list_key: str) -> SchemaValidator:
+    return code_envelope(list_in(item_type, list_key, "total", "page_size"))
+
+
+class EntityParse(Generic[M]):
+    """The parse step of a one-entity answer: unwrapped, completed with ``echoes``, typed.
+    Without echoes it can also be taken in one pass from the bytes (``one_pass``)."""
+
+    __slots__ = ("_cast_to", "_echoes", "_envelope", "_validate", "_wrapper")
+
+    def __init__(
+        self, cast_to: type[M], wrapper: str | None, echoes: Iterable[tuple[str, Any]]
+    ) -> None:
+        self._cast_to = cast_to
+        self._wrapper = wrapper
+        self._echoes = tuple(echoes)
+        self._validate = validator_of(cast_to)
+        # A write's answer is completed with what was sent first: no one-pass form.
+        self._envelope = None if self._echoes else _entity_envelope(cast_to, wrapper)
+
+    def __call__(self, data: Any) -> M:
+        fields = as_object(unwrap(data, self._wrapper), self._cast_to)
+        for name, sent in self._echoes:
+            fields = fill_echo(fields, name, sent)
+        return self._validate(fields)
+
+    @property
+    def one_pass(self) -> Callable[[bytes], M] | None:
+        return None if self._envelope is None else self._from_json
+
+    def _from_json(self, body: bytes) -> M:
+        assert self._envelope is not None
+        data = self._envelope.validate_json(body)["data"]
+        return data if self._wrapper is None else data[self._wrapper]  # type: ignore[no-any-return]
+
+
 def entity_parser(
     cast_to: type[M], wrapper: str | None = None, echoes: Iterable[tuple[str, Any]] = ()
-) -> Callable[[Any], M]:
-    """The parse step of a one-entity answer: unwrapped, completed with ``echoes``, typed."""
-    validate = validator_of(cast_to)
-    filled = tuple(echoes)
+) -> EntityParse[M]:
+    """The parse step of a one-entity answer (see ``EntityParse``)."""
+    return EntityParse(cast_to, wrapper, echoes)
 
-    def parse(data: Any) -> M:
-        fields = as_object(unwrap(data, wrapper), cast_to)
-        for name, sent in filled:
-            fields = fill_echo(fields, name, sent)
-        return validate(fields)
 
-    return parse
+class _DecodedData(DeferredRaw):
+    """A page's ``raw`` when the page was built in one pass: the answer's ``data``, decoded
+    exactly when first asked for."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def __call__(self) -> Any:
+        return loads(self._body).get("data")
+
+
+class PageParse(Generic[M]):
+    """The parse step of one list page (``AsyncPage``), with its one-pass form."""
+
+    __slots__ = ("_envelope", "_fetch", "_list_key", "_page_no", "_page_size", "_validate")
+
+    def __init__(
+        self,
+        item_type: type[M],
+        list_key: str | None,
+        *,
+        page_no: int,
+        page_size: int,
+        fetch: Callable[[int], Awaitable[AsyncPage[M]]],
+    ) -> None:
+        self._validate = validator_of(item_type)
+        self._list_key = list_key
+        self._page_no = page_no
+        self._page_size = page_size
+        self._fetch = fetch
+        self._envelope = None if list_key is None else _page_envelope(item_type, list_key)
+
+    def __call__(self, data: Any) -> AsyncPage[M]:
+        return AsyncPage.from_data(
+            data,
+            list_key=self._list_key,
+            parse=self._validate,
+            requested_page_no=self._page_no,
+            requested_page_size=self._page_size,
+            fetch=self._fetch,
+        )
+
+    @property
+    def one_pass(self) -> Callable[[bytes], AsyncPage[M]] | None:
+        return None if self._envelope is None else self._from_json
+
+    def _from_json(self, body: bytes) -> AsyncPage[M]:
+        assert self._envelope is not None
+        assert self._list_key is not None
+        data = self._envelope.validate_json(body)["data"]
+        # As from_data: the page asked for, the server's size when it is a count.
+        return AsyncPage(
+            items=data[self._list_key],
+            total=int_or_none(data.get("total")),
+            page_no=self._page_no,
+            page_size=int_or_none(data.get("page_size")) or self._page_size,
+            raw=_DecodedData(body),
+            fetch=self._fetch,
+        )
 
 
 def items_parser(item_type: type[M], list_key: str | None) -> Callable[[Any], list[M]]:

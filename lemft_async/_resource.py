@@ -9,9 +9,9 @@ spec and the signature are compared when the class is defined, so they cannot dr
 
 from __future__ import annotations
 
+import functools
 import inspect
-import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -26,9 +26,10 @@ from ._core._checks import (
     check_text,
     optional,
 )
+from ._core._ids import uuid4_hex
 from ._core._options import CallSettings, RequestOptions
 from ._pagination import AsyncPage, AsyncPaginator
-from ._parse import echoed_ids, entity_parser, items_parser, unwrap, validator_of
+from ._parse import PageParse, echoed_ids, entity_parser, items_parser, unwrap
 
 if TYPE_CHECKING:
     from ._client import AsyncLemft
@@ -85,8 +86,8 @@ def check_time(name: str, value: object) -> str:
 
 
 def new_out_order_id() -> str:
-    """A fresh merchant order id (32 hex chars), used like an idempotency key."""
-    return uuid.uuid4().hex
+    """A fresh merchant order id (32 hex chars, a uuid4), used like an idempotency key."""
+    return uuid4_hex()
 
 
 def out_order_id_param(value: object) -> str:
@@ -194,6 +195,17 @@ class Changes(Spec):
     ``extra_body``) must be given."""
 
 
+@functools.cache
+def _plain_parser(cast_to: type[M], wrapper: str | None) -> Callable[[Any], M]:
+    """The parse step of an entity answer completed with nothing (reads): the same for
+    every call, so made once (a call keeps nothing of its own for it)."""
+    return entity_parser(cast_to, wrapper)
+
+
+_items_parser = functools.cache(items_parser)
+"""An unpaginated list's parse step, the same for every call: made once per type and key."""
+
+
 # Arguments every method takes besides its spec's params: paging and per-call options
 # (``extra_body`` and ``**options: Unpack[RequestOptions]``: timeout, max_retries,
 # extra_headers).
@@ -260,7 +272,11 @@ class AsyncAPIResource:
             "settings": self._client._call_settings(arguments["options"]),
         }
 
-    async def _get(
+    # Every step from a method to the transport is a plain method returning the call's
+    # awaitable, not a coroutine of its own: a call waiting its turn at the gate keeps
+    # the method's frame and the attempt loop's alive, none of these.
+
+    def _get(
         self,
         method: str,
         cast_to: type[M],
@@ -268,7 +284,7 @@ class AsyncAPIResource:
         *,
         wrapper: str | None = None,
         echo: str | None = None,
-    ) -> M:
+    ) -> Awaitable[M]:
         """One entity: ``return await self._get("retrieve", Bin, locals(), wrapper=...)``.
 
         ``echo`` names a param copied onto the result when the answer leaves it empty
@@ -277,13 +293,14 @@ class AsyncAPIResource:
         params = self._params(method, arguments)
         # Reads are not completed: a read's answer without its id does not fit its model.
         is_write = self._client._endpoint(self._operation(method)).kind == "write"
-        return await self._call(
+        return self._call(
             method,
             params,
             cast_to,
             wrapper=wrapper,
             echoes=echoed_ids(self._specs[method], cast_to, params, echo) if is_write else (),
-            **self._call_options(arguments),
+            extra_body=arguments["extra_body"],
+            settings=self._client._call_settings(arguments["options"]),
         )
 
     def _list(
@@ -300,21 +317,21 @@ class AsyncAPIResource:
             **self._call_options(arguments),
         )
 
-    async def _items(
+    def _items(
         self, method: str, item_type: type[M], arguments: Mapping[str, Any]
-    ) -> list[M]:
+    ) -> Awaitable[list[M]]:
         """An unpaginated reference list: ``return await self._items(...)``."""
         params = self._params(method, arguments)
-        return await self._call_items(method, params, item_type, **self._call_options(arguments))
+        return self._call_items(method, params, item_type, **self._call_options(arguments))
 
-    async def _send(self, method: str, arguments: Mapping[str, Any]) -> Any:
+    def _send(self, method: str, arguments: Mapping[str, Any]) -> Awaitable[Any]:
         """An operation whose answer is not decoded (e.g. a delete)."""
         params = self._params(method, arguments)
-        return await self._call_raw(method, params, **self._call_options(arguments))
+        return self._call_raw(method, params, **self._call_options(arguments))
 
     # -- the calls -------------------------------------------------------------------------
 
-    async def _call(
+    def _call(
         self,
         method: str,
         params: Mapping[str, Any],
@@ -324,13 +341,16 @@ class AsyncAPIResource:
         settings: CallSettings | None = None,
         wrapper: str | None = None,
         echoes: Iterable[tuple[str, Any]] = (),
-    ) -> M:
-        parse = entity_parser(cast_to, wrapper, echoes)
-        return await self._client._call_operation(  # type: ignore[no-any-return]
+    ) -> Awaitable[M]:
+        filled = tuple(echoes)
+        parse = (
+            entity_parser(cast_to, wrapper, filled) if filled else _plain_parser(cast_to, wrapper)
+        )
+        return self._client._call_operation(
             self._operation(method), lemft_params(params, extra_body), parse, settings
         )
 
-    async def _call_items(
+    def _call_items(
         self,
         method: str,
         params: Mapping[str, Any],
@@ -338,23 +358,23 @@ class AsyncAPIResource:
         *,
         extra_body: Mapping[str, Any] | None = None,
         settings: CallSettings | None = None,
-    ) -> list[M]:
+    ) -> Awaitable[list[M]]:
         """An unpaginated list (reference data); the item key is taken from the catalogue."""
         operation = self._operation(method)
-        parse = items_parser(item_type, self._client._endpoint(operation).list_key)
-        return await self._client._call_operation(  # type: ignore[no-any-return]
+        parse = _items_parser(item_type, self._client._endpoint(operation).list_key)
+        return self._client._call_operation(
             operation, lemft_params(params, extra_body), parse, settings
         )
 
-    async def _call_raw(
+    def _call_raw(
         self,
         method: str,
         params: Mapping[str, Any],
         *,
         extra_body: Mapping[str, Any] | None = None,
         settings: CallSettings | None = None,
-    ) -> Any:
-        return await self._client._call_operation(
+    ) -> Awaitable[Any]:
+        return self._client._call_operation(
             self._operation(method), lemft_params(params, extra_body), None, settings
         )
 
@@ -375,19 +395,9 @@ class AsyncAPIResource:
         base = lemft_params(params, extra_body)
         if "page_no" in base or "page_size" in base:
             raise ValueError("pass page_no/page_size as arguments, not in extra_body")
-        validate = validator_of(item_type)
 
         async def fetch(number: int) -> AsyncPage[M]:
-            def parse(data: Any) -> AsyncPage[M]:
-                return AsyncPage.from_data(
-                    data,
-                    list_key=list_key,
-                    parse=validate,
-                    requested_page_no=number,
-                    requested_page_size=page_size,
-                    fetch=fetch,
-                )
-
+            parse = PageParse(item_type, list_key, page_no=number, page_size=page_size, fetch=fetch)
             body = {**base, "page_no": number, "page_size": page_size}
             return await self._client._call_operation(  # type: ignore[no-any-return]
                 operation, body, parse, settings

@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
 from ._endpoint import Endpoint
+from ._ids import uuid4_hex
 
 if TYPE_CHECKING:
     from ._telemetry import CallObserver
 
-__all__ = ["Call"]
+__all__ = ["NO_REFERENCES", "Call"]
 
 T = TypeVar("T")
 
+# Shared, read-only: most calls have no extra headers and no references.
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+NO_REFERENCES: Mapping[str, str] = MappingProxyType({})
+
 
 class Call(Generic[T]):
-    """The state of one logical call, handed to every step."""
+    """The state of one logical call, handed to every step.
+
+    Slotted (no ``__dict__``) and lean: a call queued at a gate keeps it alive, so nothing
+    is allocated here before it is needed (``traceid`` and ``done`` are made on first use).
+    """
 
     __slots__ = (
+        "_done",
+        "_traceid",
         "auth",
         "content",
-        "done",
         "endpoint",
         "headers",
         "max_retries",
@@ -34,7 +45,6 @@ class Call(Generic[T]):
         "response",
         "retries",
         "timeout",
-        "traceid",
     )
 
     def __init__(
@@ -45,7 +55,7 @@ class Call(Generic[T]):
         parse: Callable[[Any], T] | None,
         max_retries: int,
         timeout: httpx.Timeout | None,
-        traceid: str,
+        traceid: str | None,
         references: Mapping[str, str],
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -58,19 +68,34 @@ class Call(Generic[T]):
         self.parse = parse
         self.max_retries = max_retries
         self.timeout = timeout
-        self.traceid = traceid
+        self._traceid = traceid
         self.references = references
-        self.headers: Mapping[str, str] = headers or {}
+        self.headers: Mapping[str, str] = headers or _NO_HEADERS
         """Sent after the API's own headers (``default_headers``, ``extra_headers``); the
         protected ones were refused before the call."""
         self.retries = 0
         self.response: httpx.Response | None = None
         self.auth: Any = None
         """The credential an attempt used (KeySecure's token)."""
-        self.done: set[str] = set()
-        """Recoveries already applied in this call (each runs at most once)."""
+        self._done: set[str] | None = None
         self.observer: CallObserver | None = None
         """The telemetry's view of this call; ``None`` (no work at all) when it is off."""
+
+    @property
+    def traceid(self) -> str:
+        """The ``traceid`` header of every attempt: the given one, or a fresh uuid4 hex made
+        on first use (when the first attempt is signed, or an error names it)."""
+        traceid = self._traceid
+        if traceid is None:
+            traceid = self._traceid = uuid4_hex()
+        return traceid
+
+    @property
+    def done(self) -> set[str]:
+        """Recoveries already applied in this call (each runs at most once)."""
+        if self._done is None:
+            self._done = set()
+        return self._done
 
     @property
     def is_write(self) -> bool:

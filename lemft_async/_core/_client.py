@@ -80,6 +80,8 @@ class BaseClient:
     _http: httpx.AsyncClient
     _owns_http: bool
     _closed: bool
+    _defaults: CallSettings | None
+    """The settings of a call without per-call options, made once (reset on a change)."""
 
     @staticmethod
     def _check_timeout(value: Any) -> httpx.Timeout:
@@ -93,6 +95,7 @@ class BaseClient:
         *,
         protected: frozenset[str] = frozenset(),
     ) -> None:
+        self._defaults = None
         self._timeout = self._check_timeout(timeout)
         self._max_retries = check_max_retries(max_retries)
         self._default_headers = (
@@ -111,6 +114,14 @@ class BaseClient:
     def _call_settings(self, options: Mapping[str, Any]) -> CallSettings:
         """The settings of one call: its per-call options (checked, before any request)
         over this client's timeout, retries and default headers."""
+        if not options:
+            # Most calls: the same settings every time.
+            if self._defaults is None:
+                self._defaults = self._resolve_settings(options)
+            return self._defaults
+        return self._resolve_settings(options)
+
+    def _resolve_settings(self, options: Mapping[str, Any]) -> CallSettings:
         return resolve_call_settings(
             options,
             timeout=self._timeout,
@@ -161,6 +172,7 @@ class BaseClient:
         )
         clone._owns_http = False
         clone._closed = False
+        clone._defaults = None
         timeout = options.get("timeout", _NOT_GIVEN)
         max_retries = options.get("max_retries", _NOT_GIVEN)
         default_headers = options.get("default_headers", _NOT_GIVEN)

@@ -21,7 +21,15 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["MAX_EXPONENT", "MAX_NUMBER_CHARS", "JsonNumber", "dumps", "encode", "loads"]
+__all__ = [
+    "MAX_EXPONENT",
+    "MAX_NUMBER_CHARS",
+    "JsonNumber",
+    "dumps",
+    "encode",
+    "encode_members",
+    "loads",
+]
 
 MAX_NUMBER_CHARS = 100
 """Longest number token with a fraction or exponent accepted (money needs far fewer)."""
@@ -120,6 +128,28 @@ def _encode(
         raise TypeError(f"cannot encode {type(value).__name__} at {where!r} as JSON")
 
 
+def _flat_members(value: dict[Any, Any], decimal_text: Callable[[Decimal], str]) -> str | None:
+    """The members of a flat object (``str`` keys; exactly ``str``, ``int`` or finite
+    ``Decimal`` values: a request's usual params) as ``_encode`` writes them, in one loop;
+    ``None`` for anything else (nested, ``None``, bool, float, subclasses), which the
+    general encoder then writes or refuses with its own messages."""
+    parts: list[str] = []
+    for k, v in value.items():
+        kind = type(v)
+        if kind is str:
+            text = _encode_str(v)
+        elif kind is int:
+            text = int.__repr__(v)
+        elif kind is Decimal and v.is_finite():
+            text = decimal_text(v)
+        else:
+            return None
+        if type(k) is not str:
+            return None
+        parts.append(f"{_encode_str(k)}:{text}")
+    return ",".join(parts)
+
+
 def encode(
     value: Any,
     *,
@@ -131,9 +161,20 @@ def encode(
     ``drop_nulls`` leaves out object members whose value is ``None`` (fastjson's default,
     which KeySecure's signature follows); ``decimal_text`` renders a ``Decimal``.
     """
+    if type(value) is dict:
+        members = _flat_members(value, decimal_text)
+        if members is not None:
+            return f"{{{members}}}"
     out: list[str] = []
     _encode(value, out, "", drop_nulls, decimal_text)
     return "".join(out)
+
+
+def encode_members(value: Mapping[str, Any]) -> str:
+    """``encode(value)`` of an object without its braces: its members, to be written
+    after others (a request's common params) in one object."""
+    members = _flat_members(value, fixed_point) if type(value) is dict else None
+    return encode(value)[1:-1] if members is None else members
 
 
 def dumps(value: Any) -> bytes:
@@ -181,6 +222,9 @@ _DECODER = json.JSONDecoder(parse_float=_decimal, parse_int=_INT, parse_constant
 _EXACT_DECODER = json.JSONDecoder(
     parse_float=_number, parse_int=_number, parse_constant=_no_constant
 )
+_Scan = Callable[[str, int], tuple[Any, int]]
+_PLAIN: tuple[json.JSONDecoder, _Scan] = (_DECODER, _DECODER.scan_once)  # type: ignore[attr-defined]
+_EXACT: tuple[json.JSONDecoder, _Scan] = (_EXACT_DECODER, _EXACT_DECODER.scan_once)  # type: ignore[attr-defined]
 
 
 def loads(data: bytes | str, *, keep_numbers: bool = False) -> Any:
@@ -188,7 +232,18 @@ def loads(data: bytes | str, *, keep_numbers: bool = False) -> Any:
     (or every number as a ``JsonNumber`` with ``keep_numbers``). Raises ``ValueError``
     (also for an out-of-bounds number), ``UnicodeDecodeError`` or ``RecursionError``."""
     text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
-    return (_EXACT_DECODER if keep_numbers else _DECODER).decode(text)
+    decoder, scan = _EXACT if keep_numbers else _PLAIN
+    # The C scanner straight from the first character: what decode() does for a body with
+    # no surrounding whitespace, without its two whitespace regexes. Anything else (leading
+    # or trailing whitespace, extra data) goes through decode() for its rules and error;
+    # an error inside the value is the same JSONDecodeError either way.
+    try:
+        value, end = scan(text, 0)
+    except StopIteration:
+        return decoder.decode(text)
+    if end != len(text):
+        return decoder.decode(text)
+    return value
 
 
 def to_plain(value: Any) -> Any:

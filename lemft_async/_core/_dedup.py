@@ -26,7 +26,7 @@ __all__ = ["ClaimState", "DedupStore", "MemoryDedupStore", "RenewableDedupStore"
 
 ClaimState = Literal["claimed", "in_progress", "done"]
 
-_DONE = "\x00done"  # a value no uuid token can equal
+_DONE = "\x00done"  # a value no (hex) claim token can equal
 
 
 def sha256_key(prefix: str, content: bytes) -> str:

@@ -27,7 +27,7 @@ from pydantic import (
 
 from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
 from ._redact import is_pan_key, mask_value
-from ._schemas import FastDateTime, FastMoney, OpenIntEnum, OpenStrEnum
+from ._schemas import ExactJsonValue, FastDateTime, FastMoney, OpenIntEnum, OpenStrEnum
 
 __all__ = [
     "LemftDateTime",
@@ -189,6 +189,10 @@ class LemftModel(BaseModel):
         # Validation errors never echo input values: they could be card data.
         hide_input_in_errors=True,
     )
+
+    # Unknown fields hold what the exact decoder gives (a fraction as Decimal), also when
+    # the answer was validated from its bytes in one pass.
+    __pydantic_extra__: dict[str, ExactJsonValue]
 
     _masked_fields: ClassVar[frozenset[str]] = frozenset({"card_no", "cvv", "pin"})
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from ._logging import logger
 
-__all__ = ["BasePage", "BasePaginator", "extract_items", "int_or_none"]
+__all__ = ["BasePage", "BasePaginator", "DeferredRaw", "extract_items", "int_or_none"]
 
 T = TypeVar("T")
 P = TypeVar("P", bound="BasePage[Any]")
@@ -44,13 +44,23 @@ def int_or_none(value: Any) -> int | None:
         return None
 
 
+class DeferredRaw:
+    """A page's ``raw`` not decoded yet (the page was built from the bytes in one pass):
+    calling it decodes it."""
+
+    __slots__ = ()
+
+    def __call__(self) -> Any:
+        raise NotImplementedError
+
+
 class BasePage(Generic[T]):
     """One page of a page-numbered list; each API adds how it reads its answer.
 
     Without a ``total`` a page is taken to have a successor when it came back full.
     """
 
-    __slots__ = ("_fetch", "items", "page_no", "page_size", "raw", "total")
+    __slots__ = ("_fetch", "_raw", "items", "page_no", "page_size", "total")
 
     first_page_no: ClassVar[int] = 1
     """The number of the first page (the ``total`` check counts the pages before this one)."""
@@ -69,8 +79,16 @@ class BasePage(Generic[T]):
         self.total = total
         self.page_no = page_no
         self.page_size = page_size
-        self.raw = raw
+        self._raw = raw
         self._fetch = fetch
+
+    @property
+    def raw(self) -> Any:
+        """The answer's decoded ``data`` (decoded on first use when the page was built in
+        one pass)."""
+        if isinstance(self._raw, DeferredRaw):
+            self._raw = self._raw()
+        return self._raw
 
     def has_next_page(self) -> bool:
         if not self.items:

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import traceback
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -189,7 +189,9 @@ class BaseReceiver:
             observer.step("verified")
         if verified.key is None:
             return await self._run(verified.event, started, None, "", observer)
-        token = uuid.uuid4().hex
+        # 128 random bits, unique per delivery across workers; urandom's hex is ~4x cheaper
+        # than uuid4().hex (no UUID object), on every delivery of every API.
+        token = os.urandom(16).hex()
         try:
             state = await self.store.claim(verified.key, token, self._lease)
         except Exception as exc:

@@ -7,8 +7,10 @@ that same outcome: a positive in-range ``Decimal`` stays itself, an ``int`` amou
 ``Decimal(int)``, ``"2025-02-19 05:33:57"`` becomes the naive datetime, ``2`` becomes
 ``CardType.VIRTUAL``. Anything else (an amount of zero, a status sent as text, an ISO time
 ending in ``Z``) falls through to the rule, so no answer is read differently; the tests
-compare both on generated input. JSON input (``validate_json``) takes the rule directly:
-pydantic-core reads JSON fractions through a float, so it is never the SDK's wire path.
+compare both on generated input. JSON input (``validate_json``) has the same branches, with
+a JSON fraction read as the ``Decimal`` of its float's text: pydantic-core reads fractions
+through a float, so the SDK validates bytes in one pass only when that is exact
+(``_onepass``), and otherwise decodes them exactly first.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -24,7 +26,14 @@ from pydantic_core import CoreSchema, core_schema
 
 from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
 
-__all__ = ["FastDateTime", "FastMoney", "OpenIntEnum", "OpenStrEnum"]
+__all__ = [
+    "ExactJsonValue",
+    "FastDateTime",
+    "FastMoney",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "exact_json",
+]
 
 # |adjusted exponent| <= MAX_EXPONENT, the rule's bound, as a range for a non-zero value.
 _SMALLEST = Decimal(f"1e-{MAX_EXPONENT}")
@@ -39,6 +48,37 @@ _CANONICAL_TIME = (
 )
 # Text that starts with a letter can never be a date (every form begins with the year).
 _NOT_A_TIME = r"^[A-Za-z_]"
+
+
+def exact_json(value: Any) -> Any:
+    """JSON input as the exact decoder gives it: every fraction, nested ones too, as the
+    ``Decimal`` of its float's shortest text, which on the one-pass path is the literal
+    itself (``_onepass``)."""
+    if type(value) is float:
+        return Decimal(repr(value))
+    if type(value) is dict:
+        return {key: exact_json(item) for key, item in value.items()}
+    if type(value) is list:
+        return [exact_json(item) for item in value]
+    return value
+
+
+class _ExactJson:
+    """An unknown field's value: JSON fractions (nested too) as ``Decimal``, like the exact
+    decoder; Python input is kept as it is."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.no_info_after_validator_function(
+                exact_json, core_schema.any_schema()
+            ),
+            python_schema=core_schema.any_schema(),
+        )
+
+
+ExactJsonValue = Annotated[Any, _ExactJson]
+"""The type of a model's unknown fields (``__pydantic_extra__``)."""
 
 
 def _decimal_from(first: CoreSchema) -> CoreSchema:
@@ -69,27 +109,39 @@ class _FastFirst:
     def fast(self) -> list[CoreSchema]:
         raise NotImplementedError
 
+    def json_fast(self) -> list[CoreSchema]:
+        """The native branches for JSON input (the same unless a type reads numbers)."""
+        return self.fast()
+
     def rule(self, inner: CoreSchema) -> CoreSchema:
         raise NotImplementedError
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        rule = self.rule(handler(source))
-        fast = core_schema.union_schema(
-            [*self.fast(), rule],
+    def _union(self, branches: list[CoreSchema]) -> CoreSchema:
+        return core_schema.union_schema(
+            list[CoreSchema | tuple[CoreSchema, str]](branches),
             mode="left_to_right",
             # One error at the field, as the rule alone gave, not one per branch.
             custom_error_type=self.error_type,
             custom_error_message=self.error_message,
         )
-        return core_schema.json_or_python_schema(json_schema=rule, python_schema=fast)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        rule = self.rule(handler(source))
+        # JSON: a fraction reaches the rule as the Decimal the exact decoder would give.
+        json_rule = core_schema.no_info_before_validator_function(exact_json, rule)
+        return core_schema.json_or_python_schema(
+            json_schema=self._union([*self.json_fast(), json_rule]),
+            python_schema=self._union([*self.fast(), rule]),
+        )
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        # The JSON Schema of the declared type, as before the native branches.
-        rule: Any = schema["json_schema"]
+        # The JSON Schema of the declared type, as before the native branches: the rule,
+        # last of the Python branches, wraps it.
+        rule: Any = schema["python_schema"]["choices"][-1]
         return handler(rule["schema"])
 
 
@@ -115,6 +167,15 @@ class FastMoney(_FastFirst):
             ),
             core_schema.decimal_schema(strict=True, gt=-_TOO_LARGE, le=-_SMALLEST),
         ]
+
+    def json_fast(self) -> list[CoreSchema]:
+        # A JSON fraction natively: the float's text as a Decimal (``Decimal(str(f))``),
+        # in the same bounds; JSON text goes where Python text goes.
+        def from_float(decimal: CoreSchema) -> CoreSchema:
+            return core_schema.chain_schema([core_schema.float_schema(strict=True), decimal])
+
+        int_branch, positive, none_branch, text_branch, negative = self.fast()
+        return [int_branch, from_float(positive), none_branch, text_branch, from_float(negative)]
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
@@ -142,6 +203,12 @@ class FastDateTime(_FastFirst):
             core_schema.str_schema(strict=True, pattern=_NOT_A_TIME),
             core_schema.none_schema(),
         ]
+
+    def json_fast(self) -> list[CoreSchema]:
+        # The same disjoint branches, "" first: a list page's unset dates ("close_at": "")
+        # outnumber its set ones, and each branch that fails costs an error.
+        canonical, empty, *rest = self.fast()
+        return [empty, canonical, *rest]
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)

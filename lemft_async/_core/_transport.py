@@ -1,7 +1,8 @@
 """The transport base class: ``call()`` owns the attempt loop every client shares.
 
 One logical call is ``(prepare -> send -> decode -> parse) x attempts``. Each API supplies
-what is its own by overriding methods: ``send`` (build, sign and send one attempt),
+what is its own by overriding methods: ``hold`` (what an attempt waits for: LEMFT's
+endpoint gate), ``send`` (build, sign and send one attempt),
 ``decode`` (its envelope), ``classify`` (its business codes, then ``classify_http``),
 ``recover`` (LEMFT's clock re-sync, KeySecure's token refresh) and ``prepare``. What holds
 for every client is written here, once:
@@ -27,8 +28,8 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
 
 import anyio
@@ -36,7 +37,7 @@ import httpx
 from pydantic import ValidationError
 from typing_extensions import NotRequired, Unpack
 
-from ._call import Call
+from ._call import NO_REFERENCES, Call
 from ._calllog import CallLog
 from ._checks import check_max_response_bytes
 from ._clock import Clock
@@ -45,6 +46,7 @@ from ._errors import APIError, APIResponseValidationError, LemftError, OutcomeUn
 from ._exchange import DEFAULT_MAX_RESPONSE_BYTES, exchange
 from ._http_errors import as_sdk_error
 from ._logging import logger
+from ._onepass import OnePass
 from ._options import FRAMING_HEADERS
 from ._raw import hide_capture, restore_capture
 from ._redact import scrub
@@ -137,8 +139,12 @@ class BaseTransport:
     async def prepare(self, call: Call[Any]) -> None:
         """Before each attempt, outside the error handling (a failure here is final)."""
 
+    def hold(self, call: Call[Any]) -> AbstractAsyncContextManager[object] | None:
+        """What ``send`` runs inside: LEMFT's endpoint gate; ``None`` for no gate."""
+        return None
+
     async def send(self, call: Call[Any]) -> httpx.Response:
-        """Send one attempt (``request`` does the HTTP part)."""
+        """Send one attempt (``request`` does the HTTP part), inside ``hold(call)``."""
         raise NotImplementedError
 
     def decode(self, response: httpx.Response, call: Call[Any]) -> Any:
@@ -157,7 +163,7 @@ class BaseTransport:
 
     # -- the loop ------------------------------------------------------------------------------
 
-    async def call(
+    def call(
         self,
         endpoint: Endpoint,
         content: Any,
@@ -169,11 +175,14 @@ class BaseTransport:
         traceid: str | None = None,
         references: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> T:
-        """Send one logical call and return ``parse(payload)``; raise a typed error.
+    ) -> Awaitable[T]:
+        """Send one logical call: await it for ``parse(payload)``; it raises a typed error.
 
         ``headers`` are sent after the API's own (``protected_headers`` already refused).
         A running ``with_raw_response`` capture records the finished call.
+
+        A plain method returning the call's one coroutine (``_call``): a call waiting its
+        turn at a gate keeps no frame of this method alive.
         """
         call: Call[T] = Call(
             endpoint,
@@ -182,19 +191,54 @@ class BaseTransport:
             parse,
             max_retries,
             timeout,
-            traceid or uuid.uuid4().hex,
-            references or {},
+            traceid or None,
+            references or NO_REFERENCES,
             headers,
         )
         if self.telemetry is None:
-            return await self._call(call)
-        return await self.telemetry.observe(call, self._call)
+            return self._call(call)
+        return self.telemetry.observe(call, self._call)
 
     async def _call(self, call: Call[T]) -> T:
+        """The attempt loop, in one frame (see ``call``)."""
         capture, token = hide_capture()
-        started = time.perf_counter()
+        began = 0.0 if capture is None else time.perf_counter()
+        observer = call.observer
         try:
-            result = await self._attempts(call)
+            while True:
+                await self.prepare(call)
+                call.response = None
+                started = time.perf_counter()
+                if observer is not None:
+                    observer.attempt_started(started)
+                try:
+                    # The gate is entered here, not in send(): a call waiting its turn
+                    # keeps only this frame (and the gate's) alive.
+                    hold = self.hold(call)
+                    if hold is None:
+                        call.response = await self.send(call)
+                    else:
+                        async with hold:
+                            call.response = await self.send(call)
+                    payload = self._decoded(call.response, call)
+                except (APIError, httpx.RequestError) as exc:
+                    # RequestError, not just TransportError: an answer httpx cannot decode
+                    # (DecodingError) must also be classified, never escape raw.
+                    error: BaseException = exc
+                else:
+                    result = self._parsed(payload, call)
+                    seconds = time.perf_counter() - started
+                    self.calllog.ok(call, seconds)
+                    if observer is not None:
+                        await observer.attempt_ended(None, seconds)
+                    break
+                seconds = time.perf_counter() - started
+                self.calllog.attempt_failed(call, error, seconds)
+                if observer is not None:
+                    await observer.attempt_ended(error, seconds)
+                await self._after_failure(error, call)
+                if observer is not None:
+                    observer.retrying(error)
         except APIError as exc:
             # The answer's headers and the call's traceid, for errors built without them.
             if exc.headers is None and call.response is not None:
@@ -205,38 +249,8 @@ class BaseTransport:
         finally:
             restore_capture(token)
         if capture is not None:
-            capture.record(call, time.perf_counter() - started)
+            capture.record(call, time.perf_counter() - began)
         return result
-
-    async def _attempts(self, call: Call[T]) -> T:
-        observer = call.observer
-        while True:
-            await self.prepare(call)
-            call.response = None
-            started = time.perf_counter()
-            if observer is not None:
-                observer.attempt_started(started)
-            try:
-                call.response = await self.send(call)
-                payload = self._decoded(call.response, call)
-            except (APIError, httpx.RequestError) as exc:
-                # RequestError, not just TransportError: an answer httpx cannot decode
-                # (DecodingError) must also be classified, never escape raw.
-                error: BaseException = exc
-            else:
-                result = self._parsed(payload, call)
-                seconds = time.perf_counter() - started
-                self.calllog.ok(call, seconds)
-                if observer is not None:
-                    await observer.attempt_ended(None, seconds)
-                return result
-            seconds = time.perf_counter() - started
-            self.calllog.attempt_failed(call, error, seconds)
-            if observer is not None:
-                await observer.attempt_ended(error, seconds)
-            await self._after_failure(error, call)
-            if observer is not None:
-                observer.retrying(error)
 
     async def _after_failure(self, error: BaseException, call: Call[Any]) -> None:
         """Return to retry; raise the typed error otherwise."""
@@ -371,6 +385,8 @@ class BaseTransport:
         """
         if call.parse is None:
             return payload  # type: ignore[no-any-return]
+        if type(payload) is OnePass:
+            return payload.value  # type: ignore[no-any-return]
         try:
             return call.parse(payload)
         except (ValidationError, APIResponseValidationError, ValueError, TypeError) as exc:

@@ -10,6 +10,12 @@ Per row, in this order (each state change journaled before the next step):
    ``unknown``. An unknown outcome is reconciled again in the same run after ``settle``
    seconds, up to ``resolve_rounds`` times, before it is left for the next run.
 
+With follow-ups (``run(then=[WaitForOrder(), ReadCard()])``) an issued row then goes
+through each step (pipeline stages, each on its own endpoint, overlapping the sends of
+the rows after it); each step's result is journaled (``done``/``failed``). A resumed run
+repeats only the steps not done, and never re-opens the card. A failed step leaves the
+row ``issued`` and is reported (``JobReport.followups_left``).
+
 Journal rows whose key is not in this run's input (a line deleted from the CSV) are
 *orphans*: never sent, but one left ``sending``/``unknown`` is reconciled (it may hold a
 card), and the report counts them (``JobReport.orphans``; not ``ok`` unless all issued).
@@ -25,7 +31,7 @@ import inspect
 import os
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +41,9 @@ from typing_extensions import Unpack
 from .._core._logging import logger
 from .._core._options import RequestOptions
 from .._errors import LemftError, OutcomeUnknownError
+from ..resources._followups import FollowUp, check_followups
+from ..resources._handoff import hand_off
+from ._follow import JobSteps
 from ._reconcile import reconcile
 from ._report import JobProgress, JobReport
 from ._rows import Journal, JournalRow, RowState
@@ -140,6 +149,7 @@ class IssueJob:
         on_progress: ProgressCallback | None = None,
         retry_failed: bool = False,
         handle_signals: bool = False,
+        then: Sequence[FollowUp] = (),
         **options: Unpack[RequestOptions],
     ) -> JobReport:
         """Run (or resume) the job; returns a report with one row per spec, in order.
@@ -148,9 +158,11 @@ class IssueJob:
         (``SpecError`` lists all problems). ``retry_failed`` re-sends rows that failed
         (the server did not act). ``handle_signals``: SIGINT/SIGTERM stops gracefully, a
         second one at once. ``options`` (``timeout``, ``max_retries``, ``extra_headers``)
-        apply to every call.
+        apply to every call. ``then``: follow-up steps per issued row, as in
+        ``orders.open_cards`` (journaled; a resumed run repeats only those not done).
         """
         self._client._call_settings(options)  # checked before anything is sent
+        steps = check_followups(then)
         planned = plan_specs(specs)
         self._stopping = False
         self.stop_signal = None
@@ -159,7 +171,13 @@ class IssueJob:
             matched = match_journal(planned, await self.journal.load())
             await self.journal.add(matched.new)
             return await self._run_rows(
-                matched.rows, matched.orphans, on_progress, retry_failed, handle_signals, options
+                matched.rows,
+                matched.orphans,
+                on_progress,
+                retry_failed,
+                handle_signals,
+                options,
+                steps,
             )
         finally:
             with anyio.CancelScope(shield=True):
@@ -173,8 +191,9 @@ class IssueJob:
         retry_failed: bool,
         handle_signals: bool,
         options: Mapping[str, Any],
+        steps: tuple[FollowUp, ...],
     ) -> JobReport:
-        run = _Run(self, rows, on_progress, options)
+        run = _Run(self, rows, on_progress, options, steps)
         signals: AbstractAsyncContextManager[Any] = (
             on_stop_signals(self._first_signal, self._second_signal)
             if handle_signals
@@ -186,7 +205,7 @@ class IssueJob:
                 if row.state in (RowState.SENDING, RowState.UNKNOWN):
                     tg.start_soon(run.reconcile_orphan, row)
             for row in rows:
-                if row.state is RowState.ISSUED:
+                if row.state is RowState.ISSUED and not run.followups.left(row):
                     continue
                 if row.state is RowState.FAILED and not retry_failed:
                     continue
@@ -202,6 +221,7 @@ class IssueJob:
             fastest_call=run.fastest,
             duplicates=run.duplicates,
             orphans=orphans,
+            followup_steps=tuple(step.name for step in steps),
         )
 
 
@@ -219,9 +239,15 @@ class _Run:
         rows: list[JournalRow],
         on_progress: ProgressCallback | None,
         options: Mapping[str, Any],
+        steps: tuple[FollowUp, ...] = (),
     ) -> None:
         self.job = job
-        self.orders = job._client.orders
+        # Each answer's after-work (decoding, journal writes) runs once the next call is
+        # sent (``_handoff``).
+        client = job._client
+        self.client = client.with_options(gate=hand_off(client.gate))
+        self.orders = self.client.orders
+        self.followups = JobSteps(self.client, steps, job.journal, options, job.concurrency)
         self.journal = job.journal
         self.options = dict(options)
         self.on_progress = on_progress
@@ -233,8 +259,13 @@ class _Run:
         self.fastest: float | None = None
         self.duplicates: list[str] = []
         self.settled: Counter[str] = Counter()
-        untouched = [r for r in rows if r.state in (RowState.ISSUED, RowState.FAILED)]
-        self.skipped = sum(r.state is RowState.ISSUED for r in rows)
+        untouched = [
+            r
+            for r in rows
+            if r.state is RowState.FAILED
+            or (r.state is RowState.ISSUED and not self.followups.left(r))
+        ]
+        self.skipped = sum(r.state is RowState.ISSUED for r in untouched)
         self.done = len(untouched)
         for row in untouched:
             self.settled[row.state.value] += 1
@@ -261,6 +292,8 @@ class _Run:
                 break
             await self.reconcile(row)
             send = _is(row, RowState.PENDING)
+        if _is(row, RowState.ISSUED) and not job.stopping:
+            await self.followups.run(row, stopping=lambda: job.stopping)
         if not _is(row, RowState.PENDING):
             await self.settle(row)
 
@@ -271,6 +304,7 @@ class _Run:
             row.mark_sending()
             await self.journal.save(row)  # durable before the request goes out
             try:
+                self.job._client._check_open()  # the copy does not know when it is closed
                 raw = await self.orders.with_raw_response.open_card(
                     **row.call_args(), **self.options
                 )

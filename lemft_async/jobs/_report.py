@@ -53,7 +53,8 @@ class JobProgress:
 class JobReport:
     """Every row of the job, in input order, and how the run went.
 
-    ``ok`` only when every row is ``issued``, the ``orphans`` too. ``pending`` rows were
+    ``ok`` only when every row is ``issued``, the ``orphans`` too, and (with follow-ups)
+    every step of every row is done. ``pending`` rows were
     not sent (the job was stopped); ``unknown`` rows (also rows left ``sending`` by an
     immediate stop) are reconciled by the next run with the same journal.
 
@@ -77,6 +78,19 @@ class JobReport:
     """Keys whose ``out_order_id`` reconciliation found on more than one order."""
     orphans: list[JournalRow] = field(default_factory=list)
     """Journal rows not in this run's input (position order)."""
+    followup_steps: tuple[str, ...] = ()
+    """The follow-up steps of this run (``run(then=...)``), by name."""
+
+    @property
+    def followups_left(self) -> list[JournalRow]:
+        """Issued rows with a follow-up step that failed or did not run (the job was
+        stopped); running the job again repeats just those steps."""
+        return [
+            row
+            for row in self.rows
+            if row.state is RowState.ISSUED
+            and any(row.followups.get(step) != "done" for step in self.followup_steps)
+        ]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -104,8 +118,10 @@ class JobReport:
 
     @property
     def ok(self) -> bool:
-        return bool(self.rows) and all(
-            row.state is RowState.ISSUED for row in (*self.rows, *self.orphans)
+        return (
+            bool(self.rows)
+            and all(row.state is RowState.ISSUED for row in (*self.rows, *self.orphans))
+            and not self.followups_left
         )
 
     def by_state(self, state: RowState | str) -> list[JournalRow]:
@@ -147,6 +163,7 @@ class JobReport:
                 for currency, entry in self.totals().items()
             },
             "duplicates": list(self.duplicates),
+            "followups_left": len(self.followups_left),
             "orphans": {"total": len(self.orphans), "counts": self.orphan_counts},
             "rows": [row.as_dict() for row in self.rows],
             "orphan_rows": [row.as_dict() for row in self.orphans],

@@ -11,6 +11,10 @@ One row per spec: its stable ``key``, the ``out_order_id`` generated once for it
   re-sent only with ``retry_failed=True``;
 - ``unknown``: the outcome could not be told (lost answer, 10005, timeout, or a
   reconciliation that itself failed); reconciled again on the next run.
+
+An ``issued`` row of a job run with follow-ups (``run(then=...)``) also records each
+step's result (``followups``: ``done`` or ``failed``), so a resumed run repeats only the
+steps not done; it never re-opens the card.
 """
 
 from __future__ import annotations
@@ -67,8 +71,17 @@ class JournalRow:
     sends: int = 0
     """How many times the request was sent (>1 only after an absent reconciliation)."""
     updated_at: float = 0.0
+    followups: dict[str, str] = field(default_factory=dict)
+    """Follow-up step name -> ``done`` or ``failed`` (journaled)."""
+    followup_error: str | None = None
+    """``<type>: <message>`` of the follow-up that failed (journaled; masked like errors)."""
     exception: Exception | None = field(default=None, compare=False, repr=False)
     """The live error of this run (not journaled; ``error`` rebuilds one after a restart)."""
+    followup_exception: Exception | None = field(default=None, compare=False, repr=False)
+    """The live error of the follow-up that failed in this run (not journaled)."""
+    card: Any = field(default=None, compare=False, repr=False)
+    """The card ``ReadCard`` read in this run. Never journaled: it holds card data; a
+    resumed run does not read it again (``cards.retrieve(row.card_id)`` does)."""
 
     @property
     def amount(self) -> Decimal:
@@ -136,6 +149,26 @@ class JournalRow:
         self._clear_error()
         self._touch(RowState.ISSUED)
 
+    def mark_order(self, order: Any) -> None:
+        """A later read of the issued order (``WaitForOrder``): its status and card id."""
+        status = getattr(order, "status", None)
+        self.order_status = None if status is None else int(status)
+        self.card_id = _text(getattr(order, "card_id", None)) or self.card_id
+        self.updated_at = time.time()
+
+    def mark_step(self, name: str, error: Exception | None = None) -> None:
+        """A follow-up step finished (``error`` is ``None``) or failed."""
+        self.followups[name] = "done" if error is None else "failed"
+        self.followup_exception = error
+        # Messages of the package's errors mask card data and never carry a credential.
+        self.followup_error = None if error is None else f"{type(error).__name__}: {error}"[:500]
+        self.updated_at = time.time()
+
+    @property
+    def followed_up(self) -> bool:
+        """No follow-up step of this row failed or is left (of those it was run with)."""
+        return all(state == "done" for state in self.followups.values())
+
     def mark_failed(self, error: Exception) -> None:
         self._set_error(error)
         self._touch(RowState.FAILED)
@@ -172,6 +205,8 @@ class JournalRow:
             "error_code": self.error_code,
             "error": self.error_message,
             "sends": self.sends,
+            "followups": dict(self.followups),
+            "followup_error": self.followup_error,
         }
 
 
@@ -216,7 +251,7 @@ class MemoryJournal:
         return None
 
     async def load(self) -> list[JournalRow]:
-        return sorted((copy.copy(r) for r in self._rows.values()), key=lambda r: r.position)
+        return sorted((_stored(r) for r in self._rows.values()), key=lambda r: r.position)
 
     async def add(self, rows: Sequence[JournalRow]) -> None:
         for row in rows:
@@ -233,11 +268,13 @@ class MemoryJournal:
 
     def snapshot(self) -> dict[str, JournalRow]:
         """The stored rows (copies), by key."""
-        return {k: copy.copy(r) for k, r in self._rows.items()}
+        return {k: _stored(r) for k, r in self._rows.items()}
 
 
 def _stored(row: JournalRow) -> JournalRow:
     stored = copy.copy(row)
     stored.params = dict(row.params)
-    stored.exception = None  # what a durable journal keeps: no live objects
+    stored.followups = dict(row.followups)
+    # What a durable journal keeps: no live objects, no card data.
+    stored.exception = stored.followup_exception = stored.card = None
     return stored

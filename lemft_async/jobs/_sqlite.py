@@ -33,7 +33,9 @@ from ._rows import JournalRow, RowState
 __all__ = ["JournalBusyError", "JournalError", "SQLiteJournal"]
 
 T = TypeVar("T")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2 added ``followups`` (``run(then=...)``); a version 1 journal is upgraded on open."""
+_OLDER_VERSIONS = ("1",)
 _COLUMNS = (
     "key",
     "position",
@@ -50,7 +52,9 @@ _COLUMNS = (
     "error_message",
     "sends",
     "updated_at",
+    "followups",
 )
+_V1_COLUMNS = _COLUMNS[:-1]
 _MUTABLE = _COLUMNS[4:]
 _UPDATE = f"UPDATE rows SET {', '.join(f'{c} = ?' for c in _MUTABLE)} WHERE key = ?"  # noqa: S608
 _SCHEMA = """
@@ -70,7 +74,8 @@ CREATE TABLE IF NOT EXISTS rows (
   error_code INTEGER,
   error_message TEXT,
   sends INTEGER NOT NULL DEFAULT 0,
-  updated_at REAL NOT NULL
+  updated_at REAL NOT NULL,
+  followups TEXT
 );
 CREATE INDEX IF NOT EXISTS rows_by_position ON rows (position);
 """
@@ -177,7 +182,10 @@ class SQLiteJournal:
 
     async def load(self) -> list[JournalRow]:
         def work(db: sqlite3.Connection) -> list[JournalRow]:
-            query = f"SELECT {', '.join(_COLUMNS)} FROM rows ORDER BY position"  # noqa: S608
+            # A version 1 journal opened read-only has no followups column: read NULL.
+            have = {info[1] for info in db.execute("PRAGMA table_info(rows)")}
+            names = [c if c in have else f"NULL AS {c}" for c in _COLUMNS]
+            query = f"SELECT {', '.join(names)} FROM rows ORDER BY position"  # noqa: S608
             return [_row(values) for values in db.execute(query)]
 
         if self._read_only and self._empty:
@@ -283,14 +291,14 @@ def _inspect(path: Path, *, create: bool) -> bool:
                 f"{', '.join(sorted(tables)[:5])}), not a job journal; it was not changed"
             )
         columns = {info[1] for info in db.execute("PRAGMA table_info(rows)")}
-        if not set(_COLUMNS) <= columns:
+        if not set(_V1_COLUMNS) <= columns:
             raise JournalError(f"{path}: its 'rows' table is not a journal's; it was not changed")
         version = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
         if version is None:
             if db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None:
                 return True  # created, then stopped before its version was written
             raise JournalError(f"{path}: no schema version; not a job journal")
-        if version[0] != SCHEMA_VERSION:
+        if version[0] != SCHEMA_VERSION and version[0] not in _OLDER_VERSIONS:
             raise JournalError(
                 f"{path}: journal schema version {version[0]!r} is not {SCHEMA_VERSION!r}"
             )
@@ -310,8 +318,24 @@ def _check_version(db: sqlite3.Connection, fresh: bool) -> None:
         )
     elif found is None:
         raise JournalError("the journal has no schema version: not a job journal")
+    elif found[0] in _OLDER_VERSIONS:
+        _upgrade(db)
     elif found[0] != SCHEMA_VERSION:
         raise JournalError(f"journal schema version {found[0]!r} is not {SCHEMA_VERSION!r}")
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Version 1 -> 2 in one transaction: the ``followups`` column (NULL: none run)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {info[1] for info in db.execute("PRAGMA table_info(rows)")}
+        if "followups" not in columns:
+            db.execute("ALTER TABLE rows ADD COLUMN followups TEXT")
+        db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (SCHEMA_VERSION,))
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _values(row: JournalRow) -> tuple[Any, ...]:
@@ -338,11 +362,21 @@ def _mutable(row: JournalRow) -> tuple[Any, ...]:
         row.error_message,
         row.sends,
         row.updated_at,
+        _followups_text(row),
     )
+
+
+def _followups_text(row: JournalRow) -> str | None:
+    if not row.followups and row.followup_error is None:
+        return None
+    return json.dumps({"steps": row.followups, "error": row.followup_error}, sort_keys=True)
 
 
 def _row(values: Sequence[Any]) -> JournalRow:
     data = dict(zip(_COLUMNS, values, strict=True))
     data["params"] = json.loads(data["params"])
     data["state"] = RowState(data["state"])
+    followups = json.loads(data.pop("followups") or "{}")
+    data["followups"] = dict(followups.get("steps", {}))
+    data["followup_error"] = followups.get("error")
     return JournalRow(**data)

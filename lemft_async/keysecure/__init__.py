@@ -8,6 +8,7 @@ extra); nothing here imports Starlette.
 
 from typing import TYPE_CHECKING
 
+from .._core._aiohttp import DefaultAioHttpClient
 from .._core._endpoint import Endpoint
 from .._core._lazy import lazy_attributes
 from ._callback_signing import sign_callback
@@ -121,6 +122,7 @@ __all__ = [
     "ConsumptionEvent",
     "ConsumptionType",
     "Decryptor",
+    "DefaultAioHttpClient",
     "EncryptedCardData",
     "Encryptor",
     "Endpoint",

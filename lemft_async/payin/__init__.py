@@ -11,6 +11,7 @@ only there); this package itself needs only httpx, pydantic and anyio.
 
 from typing import TYPE_CHECKING
 
+from .._core._aiohttp import DefaultAioHttpClient
 from .._core._lazy import lazy_attributes
 from ._callback_signing import sign_notification
 from ._client import AsyncPayin
@@ -43,6 +44,7 @@ __all__ = [
     "ACK",
     "PAYIN_ENDPOINTS",
     "AsyncPayin",
+    "DefaultAioHttpClient",
     "Notification",
     "NotificationHandler",
     "NotificationKind",

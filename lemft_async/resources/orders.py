@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -33,6 +33,8 @@ from .._resource import (
 )
 from ..types.orders import Order, OrderDetail
 from ._bulk import BulkOutcome, BulkProgress, run_bulk
+from ._followups import FollowUp, check_followups, stages_of
+from ._handoff import hand_off
 from ._once import open_card_once
 
 __all__ = ["AsyncOrders", "new_out_order_id"]
@@ -160,6 +162,7 @@ class AsyncOrders(AsyncAPIResource):
         *,
         concurrency: int = 8,
         on_progress: Callable[[BulkProgress], Awaitable[None] | None] | None = None,
+        then: Sequence[FollowUp] = (),
         **options: Unpack[RequestOptions],
     ) -> builtins.list[BulkOutcome[Order]]:
         """Issue many cards concurrently; one outcome per spec, in order.
@@ -171,8 +174,16 @@ class AsyncOrders(AsyncAPIResource):
         serves one call per endpoint at a time, a small number keeps the pipe full.
         The per-call options (``timeout``, ``max_retries``, ``extra_headers``) apply to
         every call (a spec may set its own).
+
+        ``then`` lists follow-up steps run per card once its order is placed:
+        ``WaitForOrder(polls=, interval=)`` reads the order back until it completes
+        (``outcome.order``), ``ReadCard()`` reads its card (``outcome.card``). They run as
+        pipeline stages, each on its own endpoint, overlapping the opening of the next
+        cards. A failed follow-up leaves ``outcome.ok`` true and sets ``failed_step`` and
+        ``followup_error``.
         """
         self._client._call_settings(options)  # checked before anything is sent
+        steps = check_followups(then)
         prepared: list[dict[str, Any]] = []
         for index, spec in enumerate(specs):
             if not isinstance(spec, Mapping):
@@ -180,11 +191,22 @@ class AsyncOrders(AsyncAPIResource):
             item = dict(spec)
             item["out_order_id"] = out_order_id_param(item.get("out_order_id"))
             prepared.append(item)
+        client = self._client
+        # Each answer's after-work (decoding, progress) runs once the next call is sent.
+        handoff = client.with_options(gate=hand_off(client.gate))
+        issue_one = handoff.orders.open_card
 
         async def issue(spec: dict[str, Any]) -> Order:
-            return await self.open_card(**{**options, **spec})
+            client._check_open()  # the copy does not know when the client is closed
+            return await issue_one(**{**options, **spec})
 
-        return await run_bulk(prepared, issue, concurrency=concurrency, on_progress=on_progress)
+        return await run_bulk(
+            prepared,
+            issue,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            stages=stages_of(handoff, steps, dict(options)),
+        )
 
 
 class AsyncOrdersWithRawResponse:

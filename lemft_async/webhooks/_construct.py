@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from ._decode import check_kind, decode_event, decode_payload
 from ._events import EventKind, WebhookEvent
-from ._headers import HeadersLike, HeaderView
+from ._headers import HeadersLike, header_values
 from ._verify import (
     DEFAULT_SCHEME,
     DEFAULT_TOLERANCE,
@@ -15,7 +15,7 @@ from ._verify import (
     normalize_keys,
     normalize_tolerance,
     raw_bytes,
-    verify_view,
+    verify_headers,
 )
 
 __all__ = ["construct_event"]
@@ -38,10 +38,11 @@ def construct_event(
     known kind is then a ``WebhookPayloadError``. Raises ``WebhookVerificationFailed`` when
     not authentic, ``WebhookPayloadInvalid`` when authentic but undecodable.
     """
-    body = raw_bytes(raw_body)
-    keys = normalize_keys(api_key)
+    body = raw_body if raw_body.__class__ is bytes else raw_bytes(raw_body)
+    keys = normalize_keys(api_key)  # cached per secret: checked and prepared once
     window = normalize_tolerance(tolerance)
-    check_kind(kind)
-    view = HeaderView(headers, scheme.wanted)
-    verify_view(body, view, keys, window, scheme, now)
-    return decode_event(decode_payload(body), view, scheme, kind, tag_kinds)
+    if kind is not None:
+        check_kind(kind)
+    values = header_values(headers, scheme.wanted)
+    verify_headers(body, values, keys, window, scheme, now)
+    return decode_event(decode_payload(body), values, scheme, kind, tag_kinds)

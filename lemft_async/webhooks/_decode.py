@@ -22,7 +22,7 @@ from ._events import (
     event_class,
     kind_for_tag,
 )
-from ._headers import HeadersLike, HeaderView
+from ._headers import HeadersLike, HeaderValues, header_values
 from ._verify import DEFAULT_SCHEME, WebhookScheme
 
 __all__ = ["check_kind", "decode_event", "decode_payload", "parse_event"]
@@ -56,12 +56,16 @@ def check_kind(kind: str | None) -> None:
         raise ValueError(f"kind must be one of {EVENT_KINDS} or None, got {kind!r}")
 
 
-def _envelope_text(data: dict[str, Any], *names: str, allow_int: bool = False) -> str | None:
+def _envelope_text(
+    data: dict[str, Any], first: str, second: str, *, allow_int: bool = False
+) -> str | None:
+    """Pop both spellings of an envelope field; ``None`` when absent or blank."""
+    one = data.pop(first, None)
+    other = data.pop(second, None)
+    if other is None and one.__class__ is str:
+        return one or None  # the common case: one spelling, a string
     found: str | None = None
-    for name in names:
-        if name not in data:
-            continue
-        value = data.pop(name)
+    for name, value in ((first, one), (second, other)):
         if allow_int and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if value is None or value == "":
@@ -69,34 +73,35 @@ def _envelope_text(data: dict[str, Any], *names: str, allow_int: bool = False) -
         if not isinstance(value, str):
             raise WebhookPayloadInvalid("bad_envelope", f"{name!r} must be a string")
         if found is not None and value != found:
-            raise WebhookPayloadInvalid("bad_envelope", f"conflicting {'/'.join(names)} fields")
+            raise WebhookPayloadInvalid("bad_envelope", f"conflicting {first}/{second} fields")
         found = value
     return found
 
 
-def _header_text(view: HeaderView | None, key: str) -> str | None:
-    if view is None:
+def _header_text(values: HeaderValues | None, key: str) -> str | None:
+    if values is None:
         return None
-    value, ambiguous = view.get(key)
-    if ambiguous:
+    value = values.get(key, "")
+    if value is None:
         raise WebhookPayloadInvalid("bad_envelope", f"conflicting {key!r} headers")
-    return value
+    return value or None
 
 
 def decode_event(
     data: dict[str, Any],
-    view: HeaderView | None,
+    values: HeaderValues | None,
     scheme: WebhookScheme,
     kind: str | None,
     tag_kinds: Mapping[str, EventKind] | None,
 ) -> WebhookEvent:
-    """Type a decoded payload. ``data`` is consumed (envelope fields popped)."""
+    """Type a decoded payload. ``data`` is consumed (envelope fields popped); ``values``
+    are the wanted headers (``header_values``), read when the body lacks a field."""
     tag = _envelope_text(data, "eventTag", "event_tag")
     if tag is None:
-        tag = _header_text(view, scheme.tag_key)
+        tag = _header_text(values, scheme.tag_key)
     notify_id = _envelope_text(data, "notify_id", "notifyId", allow_int=True)
     if notify_id is None and scheme.notify_key:
-        notify_id = _header_text(view, scheme.notify_key)
+        notify_id = _header_text(values, scheme.notify_key)
     tag_kind = kind_for_tag(tag, tag_kinds)
     if kind is not None and tag_kind not in ("unknown", kind):
         raise WebhookPayloadInvalid(
@@ -139,5 +144,5 @@ def parse_event(
     check_kind(kind)
     if not isinstance(payload, Mapping):
         raise WebhookPayloadInvalid("not_object", "webhook payload is not a JSON object")
-    view = HeaderView(headers, scheme.wanted) if headers is not None else None
-    return decode_event(dict(payload), view, scheme, kind, tag_kinds)
+    values = header_values(headers, scheme.wanted) if headers is not None else None
+    return decode_event(dict(payload), values, scheme, kind, tag_kinds)

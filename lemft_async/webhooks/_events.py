@@ -82,10 +82,23 @@ def kind_for_tag(tag: str | None, overrides: Mapping[str, EventKind] | None = No
         pinned = overrides.get(tag)
         if pinned is not None:
             return pinned
+    known = _seen_tags.get(tag)
+    if known is not None:
+        return known
+    found = "unknown"
     for prefix, kind in _PREFIXES:
         if tag.startswith(prefix):
-            return kind
-    return "unknown"
+            found = kind
+            break
+    if len(_seen_tags) < _SEEN_TAGS_MAX and tag.__class__ is str:
+        _seen_tags[tag] = found
+    return found
+
+
+# The prefix rule's answers, remembered: a receiver sees the same few tags over and over.
+# Bounded, so a sender inventing tags cannot grow it without limit.
+_seen_tags: dict[str, str] = {}
+_SEEN_TAGS_MAX = 512
 
 
 class WebhookEventBase(BaseModel):

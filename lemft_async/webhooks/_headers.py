@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["HeaderView", "HeadersLike"]
+__all__ = ["HeaderValues", "HeadersLike", "header_values"]
 
 HeadersLike = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
 """A mapping (any case), ``httpx.Headers``, Starlette ``Headers`` or ``(name, value)`` pairs."""
@@ -28,8 +28,6 @@ def _text(value: object, what: str) -> str:
 
 
 def _pairs(headers: Any) -> Iterable[Any]:
-    if type(headers) is dict:  # the common case, checked first: it is the hot path
-        return headers.items()
     multi = getattr(headers, "multi_items", None)
     if callable(multi):
         # httpx.Headers: .items() would join repeated headers with ", ".
@@ -45,36 +43,44 @@ def _pairs(headers: Any) -> Iterable[Any]:
     return headers
 
 
-class HeaderView:
-    """The values of the wanted headers (lowercase names), every occurrence kept."""
+HeaderValues = dict[str, "str | None"]
+"""Wanted lowercase name -> stripped value; ``None`` when the header came more than once
+with different values (ambiguous). A name never sent is absent; read with ``.get(k, "")``."""
 
-    __slots__ = ("_found",)
 
-    def __init__(self, headers: HeadersLike, wanted: frozenset[str]) -> None:
-        found: dict[str, list[str]] = {}
-        for pair in _pairs(headers):
-            try:
-                raw_name, raw_value = pair
-            except (TypeError, ValueError):
-                raise TypeError("each header must be a (name, value) pair") from None
-            # Exact-type checks first: cheaper than isinstance on every header.
+def header_values(headers: HeadersLike, wanted: frozenset[str]) -> HeaderValues:
+    """The wanted headers of ``headers`` in one pass (each name lowercased once).
+
+    Repeats of one value count as one; different values make the name ambiguous. A plain
+    dict (the common case) is read without per-pair unpacking checks; a flat dict is what
+    the callers read, so no view object is built per delivery.
+    """
+    found: HeaderValues = {}
+    if headers.__class__ is dict:
+        for raw_name, raw_value in headers.items():
             name = raw_name if raw_name.__class__ is str else _text(raw_name, "name")
             name = name.lower()
             if name in wanted:
                 value = raw_value if raw_value.__class__ is str else _text(raw_value, "value")
-                found.setdefault(name, []).append(value)
-        self._found = found
-
-    def get(self, name: str) -> tuple[str | None, bool]:
-        """``(value, ambiguous)`` for lowercase ``name``: ``None`` if absent or blank.
-
-        Repeats of one value count as one; different values make it ambiguous.
-        """
-        values = self._found.get(name)
-        if not values:
-            return None, False
-        first = values[0].strip()
-        for other in values[1:]:
-            if other.strip() != first:
-                return None, True
-        return (first or None), False
+                value = value.strip()
+                if name not in found:
+                    found[name] = value
+                elif found[name] != value:
+                    found[name] = None  # ambiguous, and stays so whatever comes after
+        return found
+    for pair in _pairs(headers):
+        try:
+            raw_name, raw_value = pair
+        except (TypeError, ValueError):
+            raise TypeError("each header must be a (name, value) pair") from None
+        # Exact-type checks first: cheaper than isinstance on every header.
+        name = raw_name if raw_name.__class__ is str else _text(raw_name, "name")
+        name = name.lower()
+        if name in wanted:
+            value = raw_value if raw_value.__class__ is str else _text(raw_value, "value")
+            value = value.strip()
+            if name not in found:
+                found[name] = value
+            elif found[name] != value:
+                found[name] = None
+    return found

@@ -19,7 +19,7 @@ from .._core._receiver import BaseReceiver, Delivery, Reply, Verified
 from ._decode import check_kind, decode_event, decode_payload
 from ._dedup import DedupStore, dedup_key
 from ._events import EventKind, WebhookEventBase
-from ._headers import HeadersLike, HeaderView
+from ._headers import HeadersLike, header_values
 from ._router import Router
 from ._verify import (
     DEFAULT_SCHEME,
@@ -29,7 +29,7 @@ from ._verify import (
     normalize_keys,
     normalize_tolerance,
     raw_bytes,
-    verify_view,
+    verify_headers,
 )
 
 __all__ = ["ACK_BODY", "Reply", "WebhookReceiver"]
@@ -98,10 +98,12 @@ class WebhookReceiver(BaseReceiver):
         return await self.handle_delivery(Delivery(raw_bytes(raw_body), headers))
 
     def verify_delivery(self, delivery: Delivery) -> Verified:
-        view = HeaderView(delivery.headers, self._scheme.wanted)
+        values = header_values(delivery.headers, self._scheme.wanted)
         body = delivery.body
-        verify_view(body, view, self._keys, self._tolerance, self._scheme, self._clock())
-        event = decode_event(decode_payload(body), view, self._scheme, self._kind, self._tag_kinds)
+        verify_headers(body, values, self._keys, self._tolerance, self._scheme, self._clock())
+        event = decode_event(
+            decode_payload(body), values, self._scheme, self._kind, self._tag_kinds
+        )
         # Namespaced like Payin's ``lemon:`` and KeySecure's ``keysecure:`` keys, so one
         # shared store serves all three receivers.
         return Verified(event, "lemft:" + dedup_key(event, body))

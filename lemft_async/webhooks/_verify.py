@@ -7,7 +7,7 @@ header ``timestamp`` = UTC Unix seconds, header ``signature`` = lowercase hex
 ``WebhookScheme``: header names, encoding, message layout, several signatures per header.
 
 Order of checks: headers present and unambiguous, timestamp well-formed, signature (any
-secret, constant-time, via ``_signing.signature_matches``), then the ±``tolerance`` window.
+secret, constant-time, with keys prepared once: ``_keys``), then the ±``tolerance`` window.
 Checking the signature before the window means "stale"/"future" are only ever reported
 for genuine notifications, which is what an operator debugging clock skew needs.
 """
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .._signing import SIGNATURE_ENCODINGS, SignatureEncoding, signature_matches
+from .._signing import SIGNATURE_ENCODINGS, SignatureEncoding
 from ._errors import WebhookVerificationFailed
-from ._headers import HeadersLike, HeaderView
+from ._headers import HeadersLike, HeaderValues, header_values
+from ._keys import PreparedKeys, prepared_keys
 
 __all__ = [
     "DEFAULT_SCHEME",
@@ -32,7 +33,7 @@ __all__ = [
     "normalize_tolerance",
     "raw_bytes",
     "verify",
-    "verify_view",
+    "verify_headers",
 ]
 
 DEFAULT_TOLERANCE = 300
@@ -114,30 +115,18 @@ def raw_bytes(raw_body: object) -> bytes:
     raise TypeError(f"raw_body must be bytes, got {type(raw_body).__name__}")
 
 
-def normalize_keys(api_key: ApiKeys) -> tuple[str | bytes, ...]:
-    """A tuple of non-empty secrets; the messages never include a secret."""
-    if api_key.__class__ is str and api_key.strip():
-        return (api_key,)  # the common case, on the hot path
-    if isinstance(api_key, str | bytes):
-        keys: tuple[object, ...] = (api_key,)
-    elif isinstance(api_key, Iterable):
-        keys = tuple(api_key)
-    else:
-        raise TypeError("api_key must be a str, bytes, or a sequence of them")
-    if not keys:
-        raise ValueError("api_key must contain at least one secret")
-    for key in keys:
-        if not isinstance(key, str | bytes):
-            raise TypeError("every api_key must be str or bytes")
-        if not key.strip():
-            raise ValueError("api_key must not be empty")
-    return keys  # type: ignore[return-value]
+def normalize_keys(api_key: ApiKeys) -> PreparedKeys:
+    """The non-empty secrets, checked and prepared for signing (cached per value); the
+    messages never include a secret."""
+    return prepared_keys(api_key)
 
 
 def normalize_tolerance(tolerance: float | None) -> float | None:
     """Seconds allowed between the ``timestamp`` header and now, both ways; ``None``: off."""
     if tolerance is None:
         return None
+    if tolerance.__class__ is int and tolerance >= 0:
+        return float(tolerance)  # the common case (the default 300), on the hot path
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
         raise TypeError(f"tolerance must be seconds or None, got {type(tolerance).__name__}")
     if not math.isfinite(tolerance) or tolerance < 0:
@@ -149,26 +138,33 @@ def _fail(reason: str, message: str, header: str | None = None) -> WebhookVerifi
     return WebhookVerificationFailed(reason, message, header)  # type: ignore[arg-type]
 
 
-def _required(view: HeaderView, key: str, name: str) -> str:
-    value, ambiguous = view.get(key)
-    if ambiguous:
-        raise _fail("ambiguous_header", f"conflicting {name!r} headers", name)
-    if value is None:
-        raise _fail("missing_header", f"missing {name!r} header", name)
-    return value
+def _missing(values: HeaderValues, scheme: WebhookScheme) -> WebhookVerificationFailed:
+    """The error for an absent, blank or ambiguous required header (timestamp first)."""
+    for key, name in (
+        (scheme.ts_key, scheme.timestamp_header),
+        (scheme.sig_key, scheme.signature_header),
+    ):
+        value = values.get(key, "")
+        if value is None:
+            return _fail("ambiguous_header", f"conflicting {name!r} headers", name)
+        if not value:
+            return _fail("missing_header", f"missing {name!r} header", name)
+    raise AssertionError("both headers are present")  # pragma: no cover - callers check
 
 
-def verify_view(
+def verify_headers(
     body: bytes,
-    view: HeaderView,
-    keys: tuple[str | bytes, ...],
+    values: HeaderValues,
+    keys: PreparedKeys,
     tolerance: float | None,
     scheme: WebhookScheme,
     now: float | None,
 ) -> int:
     """Verify with already-normalized inputs; returns the verified timestamp."""
-    ts_text = _required(view, scheme.ts_key, scheme.timestamp_header)
-    sig_text = _required(view, scheme.sig_key, scheme.signature_header)
+    ts_text = values.get(scheme.ts_key, "")
+    sig_text = values.get(scheme.sig_key, "")
+    if not (ts_text and sig_text):
+        raise _missing(values, scheme)
     if not (len(ts_text) <= _MAX_TIMESTAMP_DIGITS and ts_text.isascii() and ts_text.isdigit()):
         raise _fail(
             "bad_timestamp",
@@ -176,20 +172,18 @@ def verify_view(
             scheme.timestamp_header,
         )
     if scheme.message is None:
-        message, ts_part = body, ts_text
+        # body, then the timestamp, fed to the HMAC one after the other (no copy of body).
+        first, second = body, ts_text.encode("ascii")
     else:
-        message, ts_part = scheme.message(body, ts_text), ""
-        if not isinstance(message, bytes):
+        first, second = scheme.message(body, ts_text), b""
+        if not isinstance(first, bytes):
             raise TypeError("WebhookScheme.message must return bytes")
     if scheme.signature_separator is None:
-        candidates = [sig_text]
+        candidates: Sequence[str] = (sig_text,)
     else:
         parts = (p.strip() for p in sig_text.split(scheme.signature_separator))
         candidates = [p for p in parts if p][:MAX_SIGNATURES]
-    ok = False
-    for candidate in candidates:
-        ok |= signature_matches(keys, message, ts_part, candidate, scheme.encoding)
-    if not ok:
+    if not keys.matches(first, second, candidates, scheme.encoding):
         raise _fail("bad_signature", "webhook signature does not match any configured secret")
     timestamp = int(ts_text)
     if tolerance is not None:
@@ -221,4 +215,4 @@ def verify(
     body = raw_bytes(raw_body)
     keys = normalize_keys(api_key)
     window = normalize_tolerance(tolerance)
-    verify_view(body, HeaderView(headers, scheme.wanted), keys, window, scheme, now)
+    verify_headers(body, header_values(headers, scheme.wanted), keys, window, scheme, now)

@@ -1,10 +1,12 @@
-"""Money arrives digit for digit through every client's real path, and why it is not one pass.
+"""Money arrives digit for digit through every client's real path, and why one pass is rationed.
 
-The SDK decodes an answer with its exact decoder (fractions as ``Decimal``) and validates
-the result natively; it does not use pydantic-core's ``validate_json`` on the bytes, which
-reads a JSON fraction into a ``Decimal`` field through a binary float. The last test keeps
-that reason checked: if a pydantic release reads them exactly, it fails and the one-pass
-path can be reconsidered.
+The SDK validates a LEMFT answer from its bytes in one pass only when ``_core._onepass``
+shows that exact for the body (``tests/core/test_onepass.py``); otherwise it decodes with
+its exact decoder (fractions as ``Decimal``) and validates the result natively. The
+literals below take both paths (``0.10`` the exact one, ``9865.29`` one pass). The last test
+keeps the reason checked: pydantic-core's ``validate_json`` reads a JSON fraction into a
+``Decimal`` field through a binary float; if a release reads them exactly, it fails and the
+rationing can be reconsidered.
 """
 
 from __future__ import annotations

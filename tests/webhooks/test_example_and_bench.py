@@ -42,6 +42,9 @@ def test_bench_prints_the_ratio_and_checks_it(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "floor (hmac + compare_digest + json.loads)" in out
     assert "ratio construct/floor:" in out
+    assert "target <= 1.5x" in out  # the target is the default bar
+    assert "info: typed decode alone:" in out
+    assert "info: verify alone:" in out
     # --check compares with the threshold: an impossible one fails, a loose one passes.
     assert bench.main(["--n", "200", "--rounds", "2", "--check", "--max-ratio", "0.01"]) == 1
     assert bench.main(["--n", "200", "--rounds", "2", "--check", "--max-ratio", "1000"]) == 0
@@ -51,3 +54,13 @@ def test_bench_rejects_bad_arguments() -> None:
     bench = load("bench/webhooks.py", "webhooks_bench_args")
     with pytest.raises(SystemExit):
         bench.main(["--n", "0"])
+    with pytest.raises(SystemExit):
+        bench.main(["--rounds", "0"])
+
+
+def test_bench_run_gives_the_floor_and_construct_event_times() -> None:
+    # bench/decode.py prints the same row through run().
+    bench = load("bench/webhooks.py", "webhooks_bench_run")
+    floor, ours = bench.run(40, 2)
+    assert floor > 0
+    assert ours > 0

@@ -1,0 +1,61 @@
+"""``bench/pipeline.py`` runs end to end, tiny; ``bench/bulk.py``'s SDK / serial check
+follows the numbers (synthetic runs, no server)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--cards", "3", "--latency", "0.005", "--rounds", "1"]
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pipeline_bench_prints_every_flow_and_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = load("pipeline")
+    assert bench.main([*TINY, "--in-process", "--check", "--max-ratio", "0.01"]) == 1
+    out = capsys.readouterr().out
+    assert "CHECK FAILED" in out
+    for where in ("served", "in-process"):
+        for flow in ("per card", "pipeline", "open only"):
+            assert any(line.startswith(f"{where:<11}{flow:<10}") for line in out.splitlines())
+    assert "pipeline / per card" in out
+    assert bench.main([*TINY, "--check", "--max-ratio", "1000"]) == 0
+
+
+def test_pipeline_bench_rejects_bad_arguments() -> None:
+    bench = load("pipeline")
+    for bad in (["--cards", "0"], ["--latency", "0"], ["--rounds", "0"]):
+        with pytest.raises(SystemExit):
+            bench.main(bad)
+
+
+def test_bulk_check_is_sdk_over_serial_per_cell_with_no_10004() -> None:
+    bulk = load("bulk")
+
+    def run(client: str, wall: float, rejections: int = 0, cards: int = 200) -> object:
+        return bulk.Result(client, "served", cards, 0.005, wall, cards, rejections, 1, True)
+
+    even = [run("sdk", 1.01), run("serial", 1.0), run("serial", 1.0), run("sdk", 1.0)]
+    assert bulk.pair_ratios(even, "served", 200, 0.005) == pytest.approx([1.01, 1.0])
+    assert bulk.missed(even, 1.02) == []
+    slow = [run("sdk", 1.05), run("serial", 1.0)]
+    assert bulk.missed(slow, 1.02) == ["served 200 cards 5 ms: sdk / serial 1.050, 0 10004s"]
+    rejected = [run("sdk", 1.0, rejections=1), run("serial", 1.0)]
+    assert len(bulk.missed(rejected, 1.02)) == 1
+    other_cell = [run("sdk", 1.0), run("serial", 1.0), run("sdk", 1.5, cards=1000)]
+    other_cell.append(run("serial", 1.0, cards=1000))
+    assert [p.split(":")[0] for p in bulk.missed(other_cell, 1.02)] == ["served 1000 cards 5 ms"]
