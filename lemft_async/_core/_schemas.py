@@ -169,13 +169,20 @@ class FastMoney(_FastFirst):
         ]
 
     def json_fast(self) -> list[CoreSchema]:
-        # A JSON fraction natively: the float's text as a Decimal (``Decimal(str(f))``),
-        # in the same bounds; JSON text goes where Python text goes.
-        def from_float(decimal: CoreSchema) -> CoreSchema:
-            return core_schema.chain_schema([core_schema.float_schema(strict=True), decimal])
-
-        int_branch, positive, none_branch, text_branch, negative = self.fast()
-        return [int_branch, from_float(positive), none_branch, text_branch, from_float(negative)]
+        # A JSON fraction natively: the float's text as a Decimal (``Decimal(str(f))``; a
+        # lax decimal schema, as the strict one takes only Decimal instances), in the same
+        # bounds; JSON text goes where Python text goes.
+        int_branch, _, none_branch, text_branch, _ = self.fast()
+        float_in = core_schema.float_schema(strict=True)
+        positive = core_schema.decimal_schema(ge=_SMALLEST, lt=_TOO_LARGE)
+        negative = core_schema.decimal_schema(gt=-_TOO_LARGE, le=-_SMALLEST)
+        return [
+            int_branch,
+            core_schema.chain_schema([float_in, positive]),
+            none_branch,
+            text_branch,
+            core_schema.chain_schema([float_in, negative]),
+        ]
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)

@@ -319,3 +319,35 @@ def test_any_literal_one_pass_accepts_is_read_digit_for_digit(value: Decimal, fi
         assert card.x[0].as_tuple() == Decimal(literal).as_tuple()
     else:
         assert card.x[0] == int(literal)  # a JSON integer stays an int
+
+
+def test_the_values_answers_carry_validate_natively_from_json() -> None:
+    # The rule (a Python function) is the fallback; the common JSON values never reach it.
+    from typing import Annotated
+
+    from pydantic import TypeAdapter
+
+    from lemft_async._core._schemas import FastDateTime, FastMoney, OpenIntEnum
+    from lemft_async.types.constants import CardType
+
+    seen: list[object] = []
+
+    def rule(value: object, *rest: Any) -> object:
+        seen.append(value)
+        return rest[0](value) if rest else value
+
+    money = TypeAdapter(Annotated[Decimal | None, FastMoney(rule)])
+    when = TypeAdapter(Annotated[datetime | str | None, FastDateTime(rule)])
+    kind = TypeAdapter(Annotated[CardType | int | None, OpenIntEnum(CardType, rule)])
+    for text in ["10.25", "-3.5", "20", '"9865.29"', "null"]:
+        money.validate_json(text)
+    for text in ['"2025-03-03 02:42:11"', '""', '"out_1"', "null"]:
+        when.validate_json(text)
+    for text in ["2", "99", "null"]:
+        kind.validate_json(text)
+    assert seen == []
+    amount = money.validate_json("10.25")
+    assert amount is not None
+    assert amount.as_tuple() == Decimal("10.25").as_tuple()
+    money.validate_json("0.0")  # a fractional zero is the rule's to judge
+    assert seen == [Decimal("0.0")]
