@@ -41,6 +41,10 @@ def uvicorn_server(app: str, *extra_args: str, cwd: Path = HERE) -> Iterator[str
             "--log-level",
             "warning",
             "--no-access-log",
+            # Contenders take turns for seconds: uvicorn's 5 s default would close an idle
+            # pooled connection just as a client reuses it (a reset, not a measurement).
+            "--timeout-keep-alive",
+            "600",
             *extra_args,
         ],
         cwd=cwd,
