@@ -29,6 +29,7 @@ from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
 __all__ = [
     "MAX_SIGNIFICANT",
+    "ONE_PASS_MIN_BYTES",
     "OnePass",
     "code_envelope",
     "exact_in_one_pass",
@@ -38,6 +39,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+ONE_PASS_MIN_BYTES = 2048
+"""Smaller answers take the exact path: proving a body exact has a fixed cost that one
+pass only wins back from a few KiB on (measured: 1.2x slower at 0.5 KiB, 0.9x at 3.7 KiB,
+0.84x at 36 KiB), and a small answer's decoded copy costs little memory."""
 
 MAX_SIGNIFICANT = 15
 """Significant digits a fraction may have for its float to give its text back: every
@@ -112,12 +118,15 @@ def exact_in_one_pass(body: bytes) -> bool:
     )
 
 
-def try_one_pass(parse: object, body: bytes) -> OnePass[Any] | None:
+def try_one_pass(
+    parse: object, body: bytes, *, min_bytes: int = ONE_PASS_MIN_BYTES
+) -> OnePass[Any] | None:
     """``parse``'s one-pass result for a success ``body``, or ``None``: the parse step has no
-    one-pass form, the body is not exact in one pass, or it does not validate that way (an
-    error code, another shape), and the exact decoder and the parse step judge it."""
+    one-pass form, the body is shorter than ``min_bytes`` or not exact in one pass, or it
+    does not validate that way (an error code, another shape), and the exact decoder and
+    the parse step judge it."""
     one_pass = getattr(parse, "one_pass", None)
-    if one_pass is None or not exact_in_one_pass(body):
+    if one_pass is None or len(body) < min_bytes or not exact_in_one_pass(body):
         return None
     try:
         return OnePass(one_pass(body))

@@ -48,7 +48,8 @@ def test_a_page_in_one_pass_equals_the_exact_path_for_a_fraction_nested_in_a_typ
     body = '{"code":0,"data":{"card_list":[{"card_id":"c1","' + field + '":' + value + "}]}}"
     parse = PageParse(Card, "card_list", page_no=1, page_size=20, fetch=_no_fetch)
     expected = getattr(_exact(parse, body.encode()).items[0], field)
-    done = try_one_pass(parse, body.encode())
+    done = try_one_pass(parse, body.encode(), min_bytes=0)
+    assert done is not None
     got = expected if done is None else getattr(done.value.items[0], field)
     assert _floats_in(got) == []
     assert got == expected
@@ -63,6 +64,7 @@ def test_an_entity_in_one_pass_has_no_float_in_an_open_enum_field() -> None:
     parse = EntityParse(OrderDetail, "order_detail", ())
     expected = _exact(parse, body).order_info.card_type
     assert expected == [Decimal("0.5")]
-    done = try_one_pass(parse, body)
+    done = try_one_pass(parse, body, min_bytes=0)
+    assert done is not None
     got = expected if done is None else done.value.order_info.card_type
     assert type(got[0]) is Decimal
