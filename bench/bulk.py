@@ -114,8 +114,9 @@ async def _timed(run: Callable[[], Awaitable[int]]) -> tuple[float, int]:
     return wall, issued
 
 
-async def sdk(target: Target, cards: int, latency: float, where: str) -> Result:
-    """The SDK: ``open_cards`` behind the default per-endpoint gate."""
+@asynccontextmanager
+async def sdk_client(target: Target) -> AsyncIterator[AsyncLemft]:
+    """An SDK client on ``target`` with its connection pool warmed (on another path)."""
     http = _http(target) if target.transport else None
     try:
         async with AsyncLemft(
@@ -126,18 +127,24 @@ async def sdk(target: Target, cards: int, latency: float, where: str) -> Result:
             base_url=target.base_url,
             http_client=http,
         ) as client:
-            await client.wallets.list()  # warm the connection pool (another path)
-            orders = client.orders
-            specs = [{"bin_id": BIN_ID, "amount": Decimal(AMOUNT)} for _ in range(cards)]
-
-            async def run() -> int:
-                outcomes = await orders.open_cards(specs)
-                return sum(outcome.ok for outcome in outcomes)
-
-            wall, issued = await _timed(run)
+            await client.wallets.list()
+            yield client
     finally:
         if http is not None:
             await http.aclose()
+
+
+async def sdk(target: Target, cards: int, latency: float, where: str) -> Result:
+    """The SDK: ``open_cards`` behind the default per-endpoint gate."""
+    async with sdk_client(target) as client:
+        orders = client.orders
+        specs = [{"bin_id": BIN_ID, "amount": Decimal(AMOUNT)} for _ in range(cards)]
+
+        async def run() -> int:
+            outcomes = await orders.open_cards(specs)
+            return sum(outcome.ok for outcome in outcomes)
+
+        wall, issued = await _timed(run)
     return _result("sdk", where, cards, latency, wall, issued, await target.stats())
 
 

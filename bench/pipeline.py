@@ -33,10 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bulk import BIN_ID, CREDENTIALS, PLACES, Target, _http, _timed
+from bulk import BIN_ID, PLACES, Target, _timed, sdk_client
 
 from lemft_async import AsyncLemft, WaitForOrder
 
@@ -86,26 +85,13 @@ FLOWS: dict[str, Flow] = {"per card": per_card, "pipeline": pipeline, "open only
 
 
 async def one(flow: str, target: Target, cards: int, latency: float, where: str) -> Run:
-    http: httpx.AsyncClient | None = _http(target) if target.transport else None
-    try:
-        async with AsyncLemft(
-            customer_id=CREDENTIALS.customer_id,
-            app_id=CREDENTIALS.app_id,
-            key=CREDENTIALS.key,
-            api_key=CREDENTIALS.api_key,
-            base_url=target.base_url,
-            http_client=http,
-        ) as client:
-            await client.wallets.list()  # warm the connection pool (another path)
-            specs = [{"bin_id": BIN_ID, "amount": Decimal(10)} for _ in range(cards)]
+    async with sdk_client(target) as client:
+        specs = [{"bin_id": BIN_ID, "amount": Decimal(10)} for _ in range(cards)]
 
-            async def run() -> int:
-                return await FLOWS[flow](client, specs)
+        async def run() -> int:
+            return await FLOWS[flow](client, specs)
 
-            wall, done = await _timed(run)
-    finally:
-        if http is not None:
-            await http.aclose()
+        wall, done = await _timed(run)
     stats = (await target.stats())["stats"]
     return Run(
         flow,

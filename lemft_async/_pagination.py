@@ -6,7 +6,7 @@ LEMFT lists take ``page_no`` / ``page_size`` and answer ``total``, ``page_no``,
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from ._core._pagination import BasePage, BasePaginator, extract_items, int_or_none
@@ -35,15 +35,35 @@ class AsyncPage(BasePage[T]):
         requested_page_size: int,
         fetch: PageFetcher[T],
     ) -> AsyncPage[T]:
-        meta = data if isinstance(data, dict) else {}
+        return cls.of(
+            [parse(item) for item in extract_items(data, list_key)],
+            data if isinstance(data, dict) else {},
+            requested_page_no=requested_page_no,
+            requested_page_size=requested_page_size,
+            raw=data,
+            fetch=fetch,
+        )
+
+    @classmethod
+    def of(
+        cls,
+        items: list[T],
+        meta: Mapping[str, Any],
+        *,
+        requested_page_no: int,
+        requested_page_size: int,
+        raw: Any,
+        fetch: PageFetcher[T],
+    ) -> AsyncPage[T]:
+        """A page of typed ``items`` and the answer's ``total``/``page_size`` (``meta``)."""
         return cls(
-            items=[parse(item) for item in extract_items(data, list_key)],
+            items=items,
             total=int_or_none(meta.get("total")),
             # The page asked for, not the echo: a server that ignores page_no must not make
             # next_page() re-request the same page for ever (the echo stays in ``raw``).
             page_no=requested_page_no,
             page_size=int_or_none(meta.get("page_size")) or requested_page_size,
-            raw=data,
+            raw=raw,
             fetch=fetch,
         )
 

@@ -26,7 +26,7 @@ from pydantic_core import SchemaValidator
 from ._core._codec import loads
 from ._core._errors import APIResponseValidationError
 from ._core._onepass import code_envelope, list_in, model_in
-from ._core._pagination import DeferredRaw, extract_items, int_or_none
+from ._core._pagination import DeferredRaw, extract_items
 from ._pagination import AsyncPage
 
 if TYPE_CHECKING:
@@ -206,12 +206,11 @@ class PageParse(Generic[M]):
         assert self._envelope is not None
         assert self._list_key is not None
         data = self._envelope.validate_json(body)["data"]
-        # As from_data: the page asked for, the server's size when it is a count.
-        return AsyncPage(
-            items=data[self._list_key],
-            total=int_or_none(data.get("total")),
-            page_no=self._page_no,
-            page_size=int_or_none(data.get("page_size")) or self._page_size,
+        return AsyncPage.of(
+            data[self._list_key],
+            data,
+            requested_page_no=self._page_no,
+            requested_page_size=self._page_size,
             raw=_DecodedData(body),
             fetch=self._fetch,
         )
