@@ -10,7 +10,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The C accelerator is compiled by the install (hatch_build.py): a changed source reinstalls.
+$(STAMP): pyproject.toml hatch_build.py lemft_async/_core/_scan.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -47,3 +48,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -f lemft_async/_core/_scan*.so lemft_async/_core/_scan*.pyd

@@ -9,8 +9,10 @@ fraction in it, read through a float, comes back digit for digit (at most 15 sig
 digits, no trailing zero, no exponent, not below ``1e-4``), no integer is long enough to
 leave the exact range, and there is no ``NaN``/``Infinity`` (which the exact decoder
 refuses). The documented answers (``"fee": 0.4``, ``"amount": 20``) are of that kind; a
-body that is not (``20.00``, ``1E-7``) takes the exact path. The check is conservative: a
-look-alike inside a string (``"v1.50"``) only sends the body to the exact path.
+body that is not (``20.00``, ``1E-7``) takes the exact path. The check runs compiled when the
+package was built with its C accelerator (``_scan.c``), else in Python, where it is
+conservative: a look-alike inside a string (``"v1.50"``) only sends the body to the exact
+path.
 
 The JSON side of the field types (``_schemas``) and of the models' unknown fields
 (``_models``) turn such a float into the ``Decimal`` of its text, so the models built in one
@@ -21,6 +23,7 @@ answers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -32,7 +35,9 @@ __all__ = [
     "ONE_PASS_MIN_BYTES",
     "OnePass",
     "code_envelope",
+    "exact_compiled",
     "exact_in_one_pass",
+    "exact_in_python",
     "list_in",
     "model_in",
     "try_one_pass",
@@ -53,7 +58,13 @@ decimal of 15 digits is the shortest text of its double, so no other is printed.
 # literal first character lets the regex engine jump from '.' to '.'.
 _FRACTION = re.compile(rb"\.([0-9]*)([eE]?)")
 _DIGITS = bytes.maketrans(b"0123456789E", b"0000000000e")
-_LONG_INTEGER = b"0" * 20  # sys.maxsize has 19 digits: longer integers stay on the exact path
+# Literal searches go through compiled patterns: the regex engine's literal scan is about
+# three times faster than ``bytes.find`` for these short needles (measured on a 355 KiB page).
+_NAN = re.compile(rb"NaN")
+_INFINITY = re.compile(rb"Infinity")
+_EXPONENT = re.compile(rb"0e")  # in the translated body: a digit, then an exponent letter
+# sys.maxsize has 19 digits: longer integers stay on the exact path.
+_LONG_INTEGER = re.compile(b"0" * 20)
 _BEFORE_NUMBER = frozenset(b" \t\r\n:,[")
 _AFTER_NUMBER = frozenset(b" \t\r\n,]}")
 _NUMBER_CHARS = frozenset(b"0123456789.eE+-")
@@ -90,18 +101,19 @@ def _is_number_at(body: bytes, at: int) -> bool:
     )
 
 
-def _any_number_at(body: bytes, digits: bytes, marker: bytes) -> bool:
-    at = digits.find(marker)
-    while at >= 0:
-        if _is_number_at(body, at):
-            return True
-        at = digits.find(marker, at + len(marker))
-    return False
+def _any_number_at(body: bytes, digits: bytes, marker: re.Pattern[bytes]) -> bool:
+    return any(_is_number_at(body, found.start()) for found in marker.finditer(digits))
 
 
-def exact_in_one_pass(body: bytes) -> bool:
-    """True when ``validate_json(body)`` reads every number of ``body`` exactly."""
-    if b"NaN" in body or b"Infinity" in body:
+@cache
+def _integer_part(width: int) -> re.Pattern[bytes]:
+    return re.compile(b"0" * width + rb"\.")
+
+
+def exact_in_python(body: bytes) -> bool:
+    """True when ``validate_json(body)`` reads every number of ``body`` exactly: the rule in
+    Python, conservative about look-alikes inside strings."""
+    if _NAN.search(body) or _INFINITY.search(body):
         return False
     longest = 0
     for digits, exponent in set(_FRACTION.findall(body)):
@@ -111,11 +123,29 @@ def exact_in_one_pass(body: bytes) -> bool:
     digits_only = body.translate(_DIGITS)
     # An integer part that with its fraction exceeds the significant digits (conservative:
     # measured against the longest fraction of the body).
-    if longest and b"0" * (MAX_SIGNIFICANT - longest + 1) + b"." in digits_only:
+    if longest and _integer_part(MAX_SIGNIFICANT - longest + 1).search(digits_only):
         return False
     return not (
-        _any_number_at(body, digits_only, b"0e") or _any_number_at(body, digits_only, _LONG_INTEGER)
+        _any_number_at(body, digits_only, _EXPONENT)
+        or _any_number_at(body, digits_only, _LONG_INTEGER)
     )
+
+
+_compiled: Callable[[bytes], bool] | None
+try:
+    from ._scan import exact_in_one_pass as _compiled
+except ImportError:  # built without a C compiler (or LEMFT_NO_EXTENSION=1): the Python rule
+    _compiled = None
+
+exact_compiled: Callable[[bytes], bool] | None = _compiled
+"""The same check compiled (``_scan.c``, built with the package when a C compiler is there):
+one pass over the bytes, about 5x faster, and exact about strings (a number-like text inside
+a string is not a number), so it takes one pass for a few bodies the Python rule sends to
+the exact path; both only say ``True`` for bodies one pass reads exactly."""
+
+exact_in_one_pass: Callable[[bytes], bool] = exact_in_python if _compiled is None else _compiled
+"""True when ``validate_json(body)`` reads every number of ``body`` exactly (compiled when
+built, else ``exact_in_python``)."""
 
 
 def try_one_pass(

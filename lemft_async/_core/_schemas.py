@@ -69,9 +69,19 @@ class _ExactJson:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Text and integers (most unknown fields) natively; the rest (fractions, objects,
+        # arrays) through ``exact_json``.
+        rest = core_schema.no_info_after_validator_function(exact_json, core_schema.any_schema())
         return core_schema.json_or_python_schema(
-            json_schema=core_schema.no_info_after_validator_function(
-                exact_json, core_schema.any_schema()
+            json_schema=core_schema.nullable_schema(
+                core_schema.union_schema(
+                    [
+                        core_schema.str_schema(strict=True),
+                        core_schema.int_schema(strict=True),
+                        rest,
+                    ],
+                    mode="left_to_right",
+                )
             ),
             python_schema=core_schema.any_schema(),
         )
@@ -91,6 +101,20 @@ def _none_from(first: CoreSchema) -> CoreSchema:
         core_schema.none_schema(), default=None, on_error="default"
     )
     return core_schema.chain_schema([first, always_none])
+
+
+def _float_in(
+    *,
+    ge: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+) -> CoreSchema:
+    # A JSON fraction in bounds, as a Decimal of its float's text. The bounds are checked on
+    # the float, natively: the float's shortest text is monotonic in the float, so
+    # ``f >= float("1e-100")`` exactly when ``Decimal(repr(f)) >= Decimal("1e-100")``.
+    bounded = core_schema.float_schema(strict=True, ge=ge, gt=gt, lt=lt, le=le)
+    return core_schema.chain_schema([bounded, core_schema.decimal_schema()])
 
 
 def _member_or_itself(first: CoreSchema, enum_cls: type[enum.Enum]) -> CoreSchema:
@@ -117,12 +141,16 @@ class _FastFirst:
         raise NotImplementedError
 
     def _union(self, branches: list[CoreSchema]) -> CoreSchema:
-        return core_schema.union_schema(
-            list[CoreSchema | tuple[CoreSchema, str]](branches),
-            mode="left_to_right",
-            # One error at the field, as the rule alone gave, not one per branch.
-            custom_error_type=self.error_type,
-            custom_error_message=self.error_message,
+        # ``None`` (every rule keeps it) is taken before the branches: a failing branch costs
+        # an error, and most fields of an answer are unset.
+        return core_schema.nullable_schema(
+            core_schema.union_schema(
+                list[CoreSchema | tuple[CoreSchema, str]](branches),
+                mode="left_to_right",
+                # One error at the field, as the rule alone gave, not one per branch.
+                custom_error_type=self.error_type,
+                custom_error_message=self.error_message,
+            )
         )
 
     def __get_pydantic_core_schema__(
@@ -141,7 +169,7 @@ class _FastFirst:
     ) -> JsonSchemaValue:
         # The JSON Schema of the declared type, as before the native branches: the rule,
         # last of the Python branches, wraps it.
-        rule: Any = schema["python_schema"]["choices"][-1]
+        rule: Any = schema["python_schema"]["schema"]["choices"][-1]
         return handler(rule["schema"])
 
 
@@ -159,7 +187,6 @@ class FastMoney(_FastFirst):
         return [
             _decimal_from(core_schema.int_schema(strict=True)),
             core_schema.decimal_schema(strict=True, ge=_SMALLEST, lt=_TOO_LARGE),
-            core_schema.none_schema(),
             _decimal_from(
                 core_schema.str_schema(
                     strict=True, pattern=_DECIMAL_TEXT, max_length=MAX_NUMBER_CHARS
@@ -172,16 +199,12 @@ class FastMoney(_FastFirst):
         # A JSON fraction natively: the float's text as a Decimal (``Decimal(str(f))``; a
         # lax decimal schema, as the strict one takes only Decimal instances), in the same
         # bounds; JSON text goes where Python text goes.
-        int_branch, _, none_branch, text_branch, _ = self.fast()
-        float_in = core_schema.float_schema(strict=True)
-        positive = core_schema.decimal_schema(ge=_SMALLEST, lt=_TOO_LARGE)
-        negative = core_schema.decimal_schema(gt=-_TOO_LARGE, le=-_SMALLEST)
+        int_branch, _, text_branch, _ = self.fast()
         return [
             int_branch,
-            core_schema.chain_schema([float_in, positive]),
-            none_branch,
+            _float_in(ge=float(_SMALLEST), lt=float(_TOO_LARGE)),
             text_branch,
-            core_schema.chain_schema([float_in, negative]),
+            _float_in(gt=-float(_TOO_LARGE), le=-float(_SMALLEST)),
         ]
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
@@ -206,9 +229,9 @@ class FastDateTime(_FastFirst):
                     core_schema.datetime_schema(tz_constraint="naive"),
                 ]
             ),
-            _none_from(core_schema.literal_schema([""])),
+            # "" (an unset date): a length check, natively cheaper than a literal lookup.
+            _none_from(core_schema.str_schema(strict=True, max_length=0)),
             core_schema.str_schema(strict=True, pattern=_NOT_A_TIME),
-            core_schema.none_schema(),
         ]
 
     def json_fast(self) -> list[CoreSchema]:
@@ -238,7 +261,6 @@ class OpenIntEnum(_FastFirst):
         return [
             core_schema.literal_schema(list(self._enum)),
             core_schema.int_schema(strict=True),
-            core_schema.none_schema(),
         ]
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
@@ -259,7 +281,6 @@ class OpenStrEnum(_FastFirst):
     def fast(self) -> list[CoreSchema]:
         return [
             _member_or_itself(core_schema.str_schema(strict=True), self._enum),
-            core_schema.none_schema(),
         ]
 
     def rule(self, inner: CoreSchema) -> CoreSchema:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._decode import check_kind, decode_event, decode_payload
+from ._decode import check_kind
 from ._events import EventKind, WebhookEvent
 from ._headers import HeadersLike, header_values
+from ._onepass import decode_body
 from ._verify import (
     DEFAULT_SCHEME,
     DEFAULT_TOLERANCE,
@@ -45,4 +46,4 @@ def construct_event(
         check_kind(kind)
     values = header_values(headers, scheme.wanted)
     verify_headers(body, values, keys, window, scheme, now)
-    return decode_event(decode_payload(body), values, scheme, kind, tag_kinds)
+    return decode_body(body, values, scheme, kind, tag_kinds)

@@ -19,13 +19,14 @@ from ._events import (
     EVENT_KINDS,
     EventKind,
     WebhookEvent,
+    WebhookEventBase,
     event_class,
     kind_for_tag,
 )
 from ._headers import HeadersLike, HeaderValues, header_values
 from ._verify import DEFAULT_SCHEME, WebhookScheme
 
-__all__ = ["check_kind", "decode_event", "decode_payload", "parse_event"]
+__all__ = ["check_kind", "decode_event", "decode_payload", "parse_event", "route_event"]
 
 
 def decode_payload(body: bytes) -> dict[str, Any]:
@@ -87,6 +88,28 @@ def _header_text(values: HeaderValues | None, key: str) -> str | None:
     return value or None
 
 
+def route_event(
+    tag: str | None,
+    notify_id: str | None,
+    values: HeaderValues | None,
+    scheme: WebhookScheme,
+    kind: str | None,
+    tag_kinds: Mapping[str, EventKind] | None,
+) -> tuple[type[WebhookEventBase], str | None, str | None]:
+    """The event class, tag and notify id of a delivery from its body's envelope fields
+    (``None`` when absent or blank), completed from the headers."""
+    if tag is None:
+        tag = _header_text(values, scheme.tag_key)
+    if notify_id is None and scheme.notify_key:
+        notify_id = _header_text(values, scheme.notify_key)
+    tag_kind = kind_for_tag(tag, tag_kinds)
+    if kind is not None and tag_kind not in ("unknown", kind):
+        raise WebhookPayloadInvalid(
+            "kind_mismatch", f"route expects {kind!r} events, the tag is a {tag_kind!r} event"
+        )
+    return event_class(kind or tag_kind), tag, notify_id
+
+
 def decode_event(
     data: dict[str, Any],
     values: HeaderValues | None,
@@ -97,17 +120,10 @@ def decode_event(
     """Type a decoded payload. ``data`` is consumed (envelope fields popped); ``values``
     are the wanted headers (``header_values``), read when the body lacks a field."""
     tag = _envelope_text(data, "eventTag", "event_tag")
-    if tag is None:
+    if tag is None:  # read here too: a bad tag header is reported before a bad notify id
         tag = _header_text(values, scheme.tag_key)
     notify_id = _envelope_text(data, "notify_id", "notifyId", allow_int=True)
-    if notify_id is None and scheme.notify_key:
-        notify_id = _header_text(values, scheme.notify_key)
-    tag_kind = kind_for_tag(tag, tag_kinds)
-    if kind is not None and tag_kind not in ("unknown", kind):
-        raise WebhookPayloadInvalid(
-            "kind_mismatch", f"route expects {kind!r} events, the tag is a {tag_kind!r} event"
-        )
-    cls = event_class(kind or tag_kind)
+    cls, tag, notify_id = route_event(tag, notify_id, values, scheme, kind, tag_kinds)
     problem: WebhookPayloadInvalid | None = None
     try:
         # The model's core validator directly: model_validate adds a Python-level

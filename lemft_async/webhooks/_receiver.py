@@ -16,10 +16,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._core._receiver import BaseReceiver, Delivery, Reply, Verified
-from ._decode import check_kind, decode_event, decode_payload
+from ._decode import check_kind
 from ._dedup import DedupStore, dedup_key
 from ._events import EventKind, WebhookEventBase
 from ._headers import HeadersLike, header_values
+from ._onepass import decode_body
 from ._router import Router
 from ._verify import (
     DEFAULT_SCHEME,
@@ -101,9 +102,7 @@ class WebhookReceiver(BaseReceiver):
         values = header_values(delivery.headers, self._scheme.wanted)
         body = delivery.body
         verify_headers(body, values, self._keys, self._tolerance, self._scheme, self._clock())
-        event = decode_event(
-            decode_payload(body), values, self._scheme, self._kind, self._tag_kinds
-        )
+        event = decode_body(body, values, self._scheme, self._kind, self._tag_kinds)
         # Namespaced like Payin's ``lemon:`` and KeySecure's ``keysecure:`` keys, so one
         # shared store serves all three receivers.
         return Verified(event, "lemft:" + dedup_key(event, body))

@@ -8,6 +8,8 @@ value for value, type for type, digit for digit.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -21,8 +23,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from lemft_async import APIError, APIResponseValidationError, AsyncLemft
+from lemft_async._core import _onepass
 from lemft_async._core._codec import loads
-from lemft_async._core._onepass import exact_in_one_pass, try_one_pass
+from lemft_async._core._onepass import exact_in_one_pass, exact_in_python, try_one_pass
 from lemft_async._core._pagination import DeferredRaw
 from lemft_async._pagination import AsyncPage
 from lemft_async._parse import EntityParse, PageParse
@@ -49,27 +52,62 @@ def body_with(literal: str) -> bytes:
     return ('{"code":0,"data":{"x":' + literal + "}}").encode()
 
 
+def _compiled() -> Callable[[bytes], bool]:
+    if _onepass.exact_compiled is None:
+        if os.environ.get("LEMFT_REQUIRE_EXTENSION"):
+            pytest.fail("the C accelerator (_core/_scan.c) was not built")
+        pytest.skip("built without the C accelerator")
+    return _onepass.exact_compiled
+
+
+@pytest.fixture(params=["python", "compiled"])
+def check(request: pytest.FixtureRequest) -> Callable[[bytes], bool]:
+    """Each implementation of the exactness check."""
+    return exact_in_python if request.param == "python" else _compiled()
+
+
+def test_the_compiled_check_is_the_one_in_use_when_built() -> None:
+    assert exact_in_one_pass is (_onepass.exact_compiled or exact_in_python)
+
+
 @pytest.mark.parametrize("literal", EXACT)
-def test_bodies_whose_numbers_a_float_reads_exactly_pass(literal: str) -> None:
-    assert exact_in_one_pass(body_with(literal))
+def test_bodies_whose_numbers_a_float_reads_exactly_pass(
+    check: Callable[[bytes], bool], literal: str
+) -> None:
+    assert check(body_with(literal))
+    assert check(body_with("[" + literal + ',"x",' + literal + "]"))
 
 
 @pytest.mark.parametrize("literal", NOT_EXACT)
-def test_bodies_with_a_number_a_float_would_change_take_the_exact_path(literal: str) -> None:
-    assert not exact_in_one_pass(body_with(literal))
+def test_bodies_with_a_number_a_float_would_change_take_the_exact_path(
+    check: Callable[[bytes], bool], literal: str
+) -> None:
+    assert not check(body_with(literal))
+    assert not check(body_with('["a\\"b", 1, ' + literal + "]"))  # after an escaped quote
 
 
-@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
-def test_non_finite_constants_take_the_exact_path(text: str) -> None:
-    assert not exact_in_one_pass(body_with(text))
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "[1,NaN]"])
+def test_non_finite_constants_take_the_exact_path(
+    check: Callable[[bytes], bool], text: str
+) -> None:
+    assert not check(body_with(text))
 
 
-def test_look_alikes_inside_strings() -> None:
+def test_look_alikes_inside_strings(check: Callable[[bytes], bool]) -> None:
     # An exponent or long digit run inside text is not a number: one pass stays open...
-    assert exact_in_one_pass(b'{"id":"5e3f","n":"123456789012345678901234","m":"a 1e5"}')
-    assert not exact_in_one_pass(b'{"m":"a 1e5 b"}')  # stands like a number: judged as one
-    # ...but a fraction-like text is judged as if it were a number (conservative).
-    assert not exact_in_one_pass(b'{"version":"v1.50"}')
+    assert check(b'{"id":"5e3f","n":"123456789012345678901234","m":"a 1e5"}')
+    assert check(b'{"q":"say \\"1e5\\" twice","w":"\\\\","n":1.5}')
+
+
+def test_the_python_rule_is_conservative_about_text_the_compiled_one_reads() -> None:
+    for body in (b'{"m":"a 1e5 b"}', b'{"version":"v1.50"}', b'{"t":"NaN"}'):
+        assert not exact_in_python(body)  # judged as if it were a number
+        assert _compiled()(body)  # the compiled check knows it is text
+
+
+def test_the_compiled_check_refuses_what_is_not_bytes() -> None:
+    with pytest.raises(TypeError):
+        _compiled()("{}")  # type: ignore[arg-type]
 
 
 # -- one pass gives what the exact path gives ------------------------------------------------

@@ -1,0 +1,75 @@
+"""Build hook: compiles the optional C accelerator of the one-pass check.
+
+``lemft_async/_core/_scan.c`` is the exactness check of ``_core/_onepass`` in one pass over
+the bytes (about 5x faster than the same rule in Python on a 355 KiB page). Without a C
+compiler or Python's headers the build goes on without it and the SDK uses the Python rule,
+which gives the same answers; ``LEMFT_NO_EXTENSION=1`` skips it on purpose. An editable
+install compiles it next to its source (the tree is what gets imported), a wheel carries it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+SOURCE = Path("lemft_async", "_core", "_scan.c")
+
+
+def _compile(source: Path, target: Path) -> bool:
+    link = sysconfig.get_config_var("LDSHARED")
+    include = sysconfig.get_paths().get("include")
+    if not link or not include or not Path(include, "Python.h").exists():
+        return False
+    command = [*shlex.split(link), "-O2", "-fPIC", f"-I{include}", str(source), "-o", str(target)]
+    try:
+        # The compiler Python itself was built with (sysconfig), on the package's own source.
+        done = subprocess.run(  # noqa: S603
+            command, capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"lemft-async: C accelerator not built ({exc}); using Python", file=sys.stderr)
+        return False
+    if done.returncode != 0:
+        print(
+            f"lemft-async: C accelerator not built; using Python:\n{done.stderr}", file=sys.stderr
+        )
+        return False
+    return True
+
+
+class CustomBuildHook(BuildHookInterface):
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel":
+            return
+        source = Path(self.root, SOURCE)
+        name = "_scan" + str(sysconfig.get_config_var("EXT_SUFFIX") or ".so")
+        if version == "editable":
+            # The tree is what gets imported: a module built earlier goes first, so a skipped
+            # or failed build leaves the Python rule in use, as printed, not a stale module.
+            in_tree = source.with_name(name)
+            in_tree.unlink(missing_ok=True)
+            if not os.environ.get("LEMFT_NO_EXTENSION"):
+                _compile(source, in_tree)
+            return
+        if os.environ.get("LEMFT_NO_EXTENSION"):
+            return
+        self._made = tempfile.mkdtemp(prefix="lemft-scan-")
+        target = Path(self._made, name)
+        if _compile(source, target):
+            build_data["force_include"][str(target)] = str(SOURCE.with_name(name))
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        made = getattr(self, "_made", None)
+        if made is not None:  # the wheel is written: its compiled copy is no longer needed
+            shutil.rmtree(made, ignore_errors=True)
