@@ -255,15 +255,20 @@ def test_an_entity_in_one_pass_equals_the_exact_path(
     assert same(done.value, exact_path(parse, body))
 
 
-async def test_a_small_answer_takes_the_exact_path() -> None:
-    # Below ONE_PASS_MIN_BYTES proving a body exact costs more than one pass saves.
+async def test_a_small_answer_takes_one_pass_only_when_the_check_is_compiled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without the accelerator, proving a small body exact costs more than one pass saves.
     cards = [{"card_id": "c1", "balance": 0.4}]
-    with respx.mock(base_url=BASE_URL) as router:
-        router.post(CARD_LIST).mock(return_value=answer({"total": 1, "card_list": cards}))
-        async with client() as c:
-            page = await c.cards.list()
-    assert not isinstance(page._raw, DeferredRaw)
-    assert page.items[0].balance == Decimal("0.4")
+    assert (2048 if _onepass.exact_compiled is None else 0) == _onepass.ONE_PASS_MIN_BYTES
+    for min_bytes, one_pass in ((2048, False), (0, True)):
+        monkeypatch.setattr(_onepass.try_one_pass, "__kwdefaults__", {"min_bytes": min_bytes})
+        with respx.mock(base_url=BASE_URL) as router:
+            router.post(CARD_LIST).mock(return_value=answer({"total": 1, "card_list": cards}))
+            async with client() as c:
+                page = await c.cards.list()
+        assert isinstance(page._raw, DeferredRaw) is one_pass
+        assert page.items[0].balance == Decimal("0.4")
 
 
 def test_a_write_completed_with_what_was_sent_has_no_one_pass() -> None:
