@@ -126,23 +126,21 @@ def exact_in_python(body: bytes) -> bool:
     )
 
 
-_compiled: Callable[[bytes], bool] | None
-try:
-    from ._scan import exact_in_one_pass as _compiled
-except ImportError:  # built without a C compiler (or LEMFT_NO_EXTENSION=1): the Python rule
-    _compiled = None
-
-exact_compiled: Callable[[bytes], bool] | None = _compiled
+exact_compiled: Callable[[bytes], bool] | None
 """The same check compiled (``_scan.c``, built with the package when a C compiler is there):
 one pass over the bytes, about 5x faster, and exact about strings (a number-like text inside
 a string is not a number), so it takes one pass for a few bodies the Python rule sends to
 the exact path; both only say ``True`` for bodies one pass reads exactly."""
+try:
+    from ._scan import exact_in_one_pass as exact_compiled
+except ImportError:  # built without a C compiler (or LEMFT_NO_EXTENSION=1): the Python rule
+    exact_compiled = None
 
-exact_in_one_pass: Callable[[bytes], bool] = exact_in_python if _compiled is None else _compiled
+exact_in_one_pass: Callable[[bytes], bool] = exact_compiled or exact_in_python
 """True when ``validate_json(body)`` reads every number of ``body`` exactly (compiled when
 built, else ``exact_in_python``)."""
 
-ONE_PASS_MIN_BYTES = 0 if _compiled is not None else 2048
+ONE_PASS_MIN_BYTES = 2048 if exact_compiled is None else 0
 """Smaller answers take the exact path. Compiled, the check costs ~0.1 us for 1 KiB and one
 pass wins at every size (576-byte getOrder answer: 7.7 vs 10.3 us; a 105-byte page: 4.2 vs
 4.8 us). In Python it has a fixed cost that one pass only wins back from a few KiB on

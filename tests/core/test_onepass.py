@@ -8,11 +8,11 @@ value for value, type for type, digit for digit.
 from __future__ import annotations
 
 import json
-import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import httpx
@@ -20,7 +20,6 @@ import pytest
 import respx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from lemft_async import APIError, APIResponseValidationError, AsyncLemft
 from lemft_async._core import _onepass
@@ -31,6 +30,7 @@ from lemft_async._pagination import AsyncPage
 from lemft_async._parse import EntityParse, PageParse
 from lemft_async.types import Card, OrderDetail
 
+from .._exact import compiled_check, same
 from ..conftest import BASE_URL, FAKE_API_KEY, FAKE_APP_ID, FAKE_CUSTOMER_ID, FAKE_KEY
 
 EXACT = ["0.4", "20", "10.25", "-3.5", "9865.29", "123456789012.345", "0.0001", "1.5"]
@@ -52,18 +52,10 @@ def body_with(literal: str) -> bytes:
     return ('{"code":0,"data":{"x":' + literal + "}}").encode()
 
 
-def _compiled() -> Callable[[bytes], bool]:
-    if _onepass.exact_compiled is None:
-        if os.environ.get("LEMFT_REQUIRE_EXTENSION"):
-            pytest.fail("the C accelerator (_core/_scan.c) was not built")
-        pytest.skip("built without the C accelerator")
-    return _onepass.exact_compiled
-
-
 @pytest.fixture(params=["python", "compiled"])
 def check(request: pytest.FixtureRequest) -> Callable[[bytes], bool]:
     """Each implementation of the exactness check."""
-    return exact_in_python if request.param == "python" else _compiled()
+    return exact_in_python if request.param == "python" else compiled_check()
 
 
 def test_the_compiled_check_is_the_one_in_use_when_built() -> None:
@@ -102,33 +94,15 @@ def test_look_alikes_inside_strings(check: Callable[[bytes], bool]) -> None:
 def test_the_python_rule_is_conservative_about_text_the_compiled_one_reads() -> None:
     for body in (b'{"m":"a 1e5 b"}', b'{"version":"v1.50"}', b'{"t":"NaN"}'):
         assert not exact_in_python(body)  # judged as if it were a number
-        assert _compiled()(body)  # the compiled check knows it is text
+        assert compiled_check()(body)  # the compiled check knows it is text
 
 
 def test_the_compiled_check_refuses_what_is_not_bytes() -> None:
     with pytest.raises(TypeError):
-        _compiled()("{}")  # type: ignore[arg-type]
+        compiled_check()("{}")  # type: ignore[arg-type]
 
 
 # -- one pass gives what the exact path gives ------------------------------------------------
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal values of the same types, Decimals digit for digit, models field for field
-    (unknown fields included)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, BaseModel):
-        return same(dict(a), dict(b)) and same(a.__pydantic_extra__, b.__pydantic_extra__)
-    if isinstance(a, Decimal):
-        return bool(a.as_tuple() == b.as_tuple())
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, Enum | datetime):
-        return bool(a == b)
-    return bool(a == b)
 
 
 async def _no_fetch(number: int) -> AsyncPage[Card]:
@@ -406,3 +380,28 @@ def test_the_values_answers_carry_validate_natively_from_json() -> None:
     assert amount.as_tuple() == Decimal("10.25").as_tuple()
     money.validate_json("0.0")  # a fractional zero is the rule's to judge
     assert seen == [Decimal("0.0")]
+
+
+def test_without_the_accelerator_the_python_rule_serves_every_path() -> None:
+    # A fresh interpreter where the compiled module cannot be imported (a build without a
+    # C compiler, or LEMFT_NO_EXTENSION=1): the Python rule, the 2 KiB threshold, and the
+    # webhook decode on the exact path, with the same results.
+    script = """
+import json, sys
+class Block:
+    def find_spec(self, name, path, target=None):
+        if name == "lemft_async._core._scan":
+            raise ImportError("not built")
+sys.meta_path.insert(0, Block())
+from lemft_async._core import _onepass
+from lemft_async.webhooks._onepass import decode_body
+from lemft_async.webhooks._verify import DEFAULT_SCHEME
+body = json.dumps({"eventTag": "card.status.active", "card_id": "c1", "balance": 0.4}).encode()
+event = decode_body(body, None, DEFAULT_SCHEME, None, None)
+print(_onepass.exact_compiled, _onepass.exact_in_one_pass.__name__,
+      _onepass.ONE_PASS_MIN_BYTES, repr(event.data.balance))
+"""
+    done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["None", "exact_in_python", "2048", "Decimal('0.4')"]

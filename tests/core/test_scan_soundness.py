@@ -10,7 +10,6 @@ documented kind of body, so the soundness property below is not vacuous.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
@@ -20,40 +19,19 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from lemft_async._core import _onepass
 from lemft_async._core._codec import encode, loads
 from lemft_async._core._onepass import exact_in_python
 from lemft_async._core._schemas import exact_json
 
+from .._exact import compiled_check, same
+
 ANY = TypeAdapter(Any)
-
-
-def _compiled() -> Callable[[bytes], bool]:
-    if _onepass.exact_compiled is None:
-        if os.environ.get("LEMFT_REQUIRE_EXTENSION"):
-            pytest.fail("the C accelerator (_core/_scan.c) was not built")
-        pytest.skip("built without the C accelerator")
-    return _onepass.exact_compiled
 
 
 @pytest.fixture(autouse=True)
 def _built() -> None:
     # Every test of this file is about the compiled check: skip (or fail) them all.
-    _compiled()
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal values of identical types, recursively; a ``Decimal`` also digit for digit
-    (same ``str``, same exponent), an object also in the same key order."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Decimal):
-        return str(a) == str(b) and a.as_tuple() == b.as_tuple()
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+    compiled_check()
 
 
 def one_pass_value(body: bytes) -> tuple[bool, Any]:
@@ -68,7 +46,7 @@ def one_pass_value(body: bytes) -> tuple[bool, Any]:
 def check_sound(body: bytes) -> bool:
     """Assert soundness for ``body``; True when the compiled check said exact and the
     one-pass read succeeded (the premise of the property held)."""
-    if not _compiled()(body):
+    if not compiled_check()(body):
         return False
     read, value = one_pass_value(body)
     if not read:
@@ -324,7 +302,7 @@ def test_the_python_rule_is_at_least_as_conservative_as_the_compiled_one(body: b
     # Claimed for JSON (what the exact decoder reads); on other bytes (e.g. "1.e5") both
     # answers are moot: the validator refuses the body and the exact path judges it.
     if exact_in_python(body) and _is_json(body):
-        assert _compiled()(body), body
+        assert compiled_check()(body), body
 
 
 def has_fraction(value: Any) -> bool:
@@ -337,7 +315,7 @@ def has_fraction(value: Any) -> bool:
 
 def test_a_meaningful_share_of_the_generated_documents_is_exact() -> None:
     # The soundness property is not vacuous: its premise holds for many generated bodies.
-    check = _compiled()
+    check = compiled_check()
     seen = {"all": 0, "exact": 0, "held": 0, "held with a fraction": 0}
 
     @settings(max_examples=400, deadline=None, derandomize=True, database=None)
@@ -395,13 +373,13 @@ NOT_EXACT_BODIES = CHANGED_BODIES + CONSERVATIVE_BODIES
 
 @pytest.mark.parametrize("body", EXACT_BODIES)
 def test_documented_kinds_of_body_are_exact_for_the_compiled_check(body: bytes) -> None:
-    assert _compiled()(body)
+    assert compiled_check()(body)
     assert check_sound(body)  # and read exactly
 
 
 @pytest.mark.parametrize("body", NOT_EXACT_BODIES)
 def test_the_refused_bodies_are_not_exact(body: bytes) -> None:
-    assert not _compiled()(body)
+    assert not compiled_check()(body)
 
 
 def _one_pass_differs(body: bytes) -> bool:
@@ -452,7 +430,7 @@ ODD_BODIES = [
 
 @pytest.mark.parametrize("body", ODD_BODIES)
 def test_truncated_or_invalid_json_gives_a_bool(body: bytes) -> None:
-    answer = _compiled()(body)
+    answer = compiled_check()(body)
     assert type(answer) is bool
     # Whatever it says, one pass never reads such bytes: the validator refuses them.
     assert not one_pass_value(body)[0]
@@ -460,7 +438,7 @@ def test_truncated_or_invalid_json_gives_a_bool(body: bytes) -> None:
 
 def _any_input() -> Callable[[object], bool]:
     # The stub says bytes; the C function takes any object with the buffer protocol.
-    return cast("Callable[[object], bool]", _compiled())
+    return cast("Callable[[object], bool]", compiled_check())
 
 
 def test_the_check_reads_any_contiguous_buffer() -> None:

@@ -20,21 +20,17 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import mmap
-import os
 import shutil
 import sys
 import sysconfig
 import types
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
-from pydantic import BaseModel
 
-from lemft_async._core import _onepass as core_onepass
 from lemft_async._core._codec import loads
 from lemft_async._core._onepass import try_one_pass
 from lemft_async._pagination import AsyncPage
@@ -46,39 +42,13 @@ from lemft_async.webhooks._headers import header_values
 from lemft_async.webhooks._onepass import decode_body
 from lemft_async.webhooks._verify import DEFAULT_SCHEME
 
+from .._exact import compiled_check, same
+
 ROOT = Path(__file__).resolve().parents[2]
 CARD_NO = "4111111111111111"  # the well-known test PAN, not a real card
 
 
-def _compiled() -> Callable[[bytes], bool]:
-    if core_onepass.exact_compiled is None:
-        if os.environ.get("LEMFT_REQUIRE_EXTENSION"):
-            pytest.fail("the C accelerator (_core/_scan.c) was not built")
-        pytest.skip("built without the C accelerator")
-    return core_onepass.exact_compiled
-
-
 # -- comparing the two paths -------------------------------------------------------------------
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal values of identical types; Decimals digit for digit; models field for field,
-    unknown fields and fields set included; dicts in the same key order."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, BaseModel):
-        return (
-            same(dict(a), dict(b))
-            and same(a.__pydantic_extra__, b.__pydantic_extra__)
-            and bool(a.model_fields_set == b.model_fields_set)
-        )
-    if isinstance(a, Decimal):
-        return bool(a.as_tuple() == b.as_tuple())
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 async def _no_fetch(number: int) -> AsyncPage[Card]:
@@ -208,13 +178,13 @@ def at_page_end() -> Iterator[Callable[[bytes], memoryview]]:
 def test_the_compiled_check_reads_nothing_past_the_end_of_its_buffer(
     at_page_end: Callable[[bytes], memoryview], prefix: bytes, tail: bytes
 ) -> None:
-    check = _compiled()
+    check = compiled_check()
     data = prefix + tail
     assert check(at_page_end(data)) is check(data)  # type: ignore[arg-type]
 
 
 def test_the_compiled_check_takes_contiguous_buffers_and_refuses_strided_ones() -> None:
-    check = _compiled()
+    check = compiled_check()
     assert check(bytearray(b'{"a":1.5}')) is True  # type: ignore[arg-type]
     assert check(memoryview(b'{"a":1.50}')) is False  # type: ignore[arg-type]
     assert check(b"") is True
@@ -225,7 +195,7 @@ def test_the_compiled_check_takes_contiguous_buffers_and_refuses_strided_ones() 
 def test_the_compiled_check_is_linear_on_adversarial_escapes() -> None:
     # A string of escaped quotes, and one of backslashes never closed: each byte is looked
     # at a bounded number of times (quadratic scanning would take minutes here).
-    check = _compiled()
+    check = compiled_check()
     assert check(b'"' + b'\\"' * 2_000_000 + b'"') is True
     assert check(b'"' + b"\\" * 4_000_000) is True
     assert check(b'["' + b"\\\\" * 1_000_000 + b'",1.50]') is False  # then a number
@@ -252,7 +222,7 @@ def test_the_compiled_check_is_linear_on_adversarial_escapes() -> None:
 def test_duplicate_keys_in_a_page_are_read_as_the_exact_path_reads_them(
     body: bytes, taken: bool
 ) -> None:
-    assert _compiled()(body)
+    assert compiled_check()(body)
     assert _one_pass_page_equals_exact(body) is taken
 
 
@@ -272,7 +242,7 @@ def test_a_duplicated_webhook_tag_is_read_in_one_pass_as_the_exact_path_reads_it
     body = (
         '{"eventTag":"order.status.completed",' + card + ',"eventTag":"card.status.active"}'
     ).encode()
-    _compiled()
+    compiled_check()
     one, exact = _deliveries(body, {"eventTag": "card.status.active"}, None)
     _assert_same_outcome(one, exact)
     assert one[1].event_tag == "card.status.active"
@@ -303,7 +273,7 @@ def test_a_duplicated_webhook_tag_is_read_in_one_pass_as_the_exact_path_reads_it
 def test_webhook_envelope_edge_cases_give_the_exact_paths_outcome(
     body: str, headers: Mapping[str, str] | None, kind: str | None
 ) -> None:
-    _compiled()
+    compiled_check()
     _assert_same_outcome(*_deliveries(body.encode(), headers, kind))
 
 
@@ -326,13 +296,13 @@ def test_webhook_envelope_edge_cases_give_the_exact_paths_outcome(
     ],
 )
 def test_bodies_the_decoders_disagree_on_give_the_exact_paths_outcome(body: bytes) -> None:
-    _compiled()
+    compiled_check()
     _assert_same_outcome(*_deliveries(body, None, "card_trade"))
 
 
 def test_a_lone_surrogate_in_a_page_takes_the_exact_path() -> None:
     body = _page('{"card_id":"c1","mark":"\\ud800","balance":1.5}')
-    assert _compiled()(body)
+    assert compiled_check()(body)
     assert not _one_pass_page_equals_exact(body)  # pydantic-core refuses it: exact path
     assert loads(body)["data"]["card_list"][0]["mark"] == "\ud800"
 
@@ -343,7 +313,7 @@ def test_a_lone_surrogate_in_a_page_takes_the_exact_path() -> None:
 def test_integers_at_the_edge_of_the_64_bit_range_read_the_same_in_one_pass(literal: str) -> None:
     card = '{"card_id":"c1","app_id":' + literal + ',"balance":' + literal + ',"status":' + literal
     body = _page(card + ',"x":[' + literal + "]}")
-    assert _compiled()(body)
+    assert compiled_check()(body)
     assert _one_pass_page_equals_exact(body)
 
 
@@ -351,7 +321,7 @@ def test_one_pass_errors_never_reach_the_caller_with_card_data() -> None:
     # An invalid card (empty id) holding a PAN: one pass fails quietly, the exact path's
     # error names the fields only.
     body = ('{"eventTag":"card.status.active","card_id":"","card_no":"' + CARD_NO + '"}').encode()
-    _compiled()
+    compiled_check()
     one, exact = _deliveries(body, None, None)
     _assert_same_outcome(one, exact)
     error = one[1]

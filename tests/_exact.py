@@ -1,0 +1,51 @@
+"""Shared by the tests of the one-pass path: the compiled check (or a skip / failure when
+it was not built) and a comparison of two results strict enough to tell the paths apart."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from lemft_async._core import _onepass
+
+
+def compiled_check() -> Callable[[bytes], bool]:
+    """The compiled exactness check; skips the test when it was not built, or fails it when
+    ``LEMFT_REQUIRE_EXTENSION`` is set (CI)."""
+    if _onepass.exact_compiled is None:
+        if os.environ.get("LEMFT_REQUIRE_EXTENSION"):
+            pytest.fail("the C accelerator (_core/_scan.c) was not built")
+        pytest.skip("built without the C accelerator")
+    return _onepass.exact_compiled
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of identical types, recursively: a ``Decimal`` digit for digit (same
+    ``str``, same exponent), an object in the same key order, a model field for field,
+    unknown field for field and with the same fields set, an enum as the same member."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, BaseModel):
+        return (
+            same(dict(a), dict(b))
+            and same(a.__pydantic_extra__, b.__pydantic_extra__)
+            and bool(a.model_fields_set == b.model_fields_set)
+        )
+    if isinstance(a, Decimal):
+        return str(a) == str(b) and a.as_tuple() == b.as_tuple()
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, datetime):
+        return bool(a == b and a.tzinfo == b.tzinfo)
+    if isinstance(a, Enum):
+        return a is b
+    return bool(a == b)
