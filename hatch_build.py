@@ -52,15 +52,16 @@ class CustomBuildHook(BuildHookInterface):
             return
         source = Path(self.root, SOURCE)
         name = "_scan" + str(sysconfig.get_config_var("EXT_SUFFIX") or ".so")
+        wanted = not os.environ.get("LEMFT_NO_EXTENSION")
         if version == "editable":
             # The tree is what gets imported: a module built earlier goes first, so a skipped
             # or failed build leaves the Python rule in use, as printed, not a stale module.
             in_tree = source.with_name(name)
             in_tree.unlink(missing_ok=True)
-            if not os.environ.get("LEMFT_NO_EXTENSION"):
+            if wanted:
                 _compile(source, in_tree)
             return
-        if os.environ.get("LEMFT_NO_EXTENSION"):
+        if not wanted:
             return
         self._made = tempfile.mkdtemp(prefix="lemft-scan-")
         target = Path(self._made, name)

@@ -49,3 +49,11 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, Enum):
         return a is b
     return bool(a == b)
+
+
+def assert_same_error(got: BaseException, wanted: BaseException) -> None:
+    """The same exception as the exact path raised: type, reason, fields and message."""
+    assert type(got) is type(wanted), (got, wanted)
+    assert getattr(got, "reason", None) == getattr(wanted, "reason", None)
+    assert getattr(got, "fields", None) == getattr(wanted, "fields", None)
+    assert str(got) == str(wanted)

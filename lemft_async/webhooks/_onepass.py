@@ -3,11 +3,13 @@
 The exact path (``decode_payload``: the core decoder, then ``decode_event`` on the dict) is
 the rule. When the compiled exactness check is built (``_core._onepass.exact_compiled``:
 proving a 1 KiB body exact costs ~0.1 us there, ~5 us in Python) and says the body's numbers
-read exactly, the event is built from the bytes instead: the envelope fields read natively,
-then the payload model validated straight from the JSON, with the envelope fields taken out
-of its unknown fields as the exact path pops them. Anything out of the ordinary (both
-spellings of an envelope field, a notify id sent as a number, an unknown kind, a body that
-does not validate) takes the exact path, which judges it and raises its errors.
+read exactly, the event is built from the bytes instead: the payload model (known from the
+route's kind or the tag header, else from the envelope fields read natively first) is
+validated straight from the JSON, the body's envelope fields are read from its unknown
+fields, checked against that kind and taken out as the exact path pops them. Anything out
+of the ordinary (both spellings of an envelope field, a notify id sent as a number, an
+unknown kind, a body that does not validate) takes the exact path, which judges it and
+raises its errors.
 ``tests/webhooks/test_onepass_events.py`` compares both paths on generated deliveries.
 """
 
@@ -79,16 +81,17 @@ def _guess(
     scheme: WebhookScheme,
     kind: str | None,
     tag_kinds: Mapping[str, EventKind] | None,
-) -> type[WebhookEventBase] | None:
-    # The class a delivery most likely has before its body is read: the route's kind, else
-    # the tag header's. The body's own tag is checked against it afterwards.
+) -> tuple[type[WebhookEventBase], type[BaseModel]] | None:
+    # The class (and its payload model) a delivery most likely has before its body is read:
+    # the route's kind, else the tag header's. The body's own tag is checked afterwards.
     if kind is None:
         tag = values.get(scheme.tag_key) if values is not None else None
         if not tag:
             return None
         kind = kind_for_tag(tag, tag_kinds)
     cls = event_class(kind)
-    return cls if _payload_model(cls) is not None else None
+    model = _payload_model(cls)
+    return None if model is None else (cls, model)
 
 
 def _validate(model: type[BaseModel], body: bytes) -> BaseModel | None:
@@ -109,7 +112,7 @@ def _one_pass(
     data: BaseModel | None = None
     if guessed is not None:
         # One pass: the envelope fields are among the payload model's unknown fields.
-        data = _validate(_payload_model(guessed), body)  # type: ignore[arg-type]
+        data = _validate(guessed[1], body)
         if data is None:
             return None
         envelope = _envelope_of(data.__pydantic_extra__ or {})
@@ -124,7 +127,7 @@ def _one_pass(
     if data is None:
         model = _payload_model(cls)
         data = None if model is None else _validate(model, body)
-    elif cls is not guessed:
+    elif guessed is None or cls is not guessed[0]:
         return None  # the body's tag is of another kind than the header's
     if data is None:
         return None

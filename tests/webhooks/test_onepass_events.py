@@ -33,7 +33,7 @@ from lemft_async.webhooks._headers import HeaderValues, header_values
 from lemft_async.webhooks._onepass import decode_body
 from lemft_async.webhooks._verify import DEFAULT_SCHEME, WebhookScheme
 
-from .._exact import compiled_check, same
+from .._exact import assert_same_error, compiled_check, same
 from ._helpers import CARD_PAYLOAD
 
 API_KEY = "test-api-key-not-a-secret"
@@ -72,11 +72,7 @@ def exact_path(
 def assert_same_outcome(got: Outcome, expected: Outcome) -> None:
     assert got[0] == expected[0], (got, expected)
     if got[0] == "error":
-        error, wanted = got[1], expected[1]
-        assert type(error) is type(wanted), (error, wanted)
-        assert getattr(error, "reason", None) == getattr(wanted, "reason", None)
-        assert getattr(error, "fields", None) == getattr(wanted, "fields", None)
-        assert str(error) == str(wanted)
+        assert_same_error(got[1], expected[1])
         return
     one, exact = got[1], expected[1]
     assert type(one) is type(exact)
