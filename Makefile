@@ -10,8 +10,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The C accelerator is compiled by the install (hatch_build.py): a changed source reinstalls.
-$(STAMP): pyproject.toml hatch_build.py lemft_async/_core/_scan.c | $(BIN)/python
+# The C accelerators are compiled by the install (hatch_build.py): a changed source reinstalls.
+$(STAMP): pyproject.toml hatch_build.py lemft_async/_core/_scan.c lemft_async/_core/_fields.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -24,8 +24,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The parity tests run a second time with the C accelerators switched off, so the
+# pydantic-core / Python counterparts they fall back to stay tested too.
+NO_EXTENSION_TESTS = tests/core tests/webhooks tests/payin tests/keysecure
 unit: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	LEMFT_NO_EXTENSION=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS) $(NO_EXTENSION_TESTS)
 
 test: lint typecheck unit
 
@@ -49,3 +53,4 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 	rm -f lemft_async/_core/_scan*.so lemft_async/_core/_scan*.pyd
+	rm -f lemft_async/_core/_fields*.so lemft_async/_core/_fields*.pyd

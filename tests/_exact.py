@@ -1,5 +1,6 @@
-"""Shared by the tests of the one-pass path: the compiled check (or a skip / failure when
-it was not built) and a comparison of two results strict enough to tell the paths apart."""
+"""Shared by the tests of the one-pass path and the field types: the compiled accelerators
+(or a skip / failure when not built) and a comparison of two results strict enough to tell
+the paths apart."""
 
 from __future__ import annotations
 
@@ -8,22 +9,35 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from types import ModuleType
+from typing import Any, NoReturn
 
 import pytest
 from pydantic import BaseModel
 
-from lemft_async._core import _onepass
+from lemft_async._core import _onepass, _schemas
+
+
+def _missing(source: str) -> NoReturn:
+    # Skipped where it was not built (or LEMFT_NO_EXTENSION switches it off); CI sets
+    # LEMFT_REQUIRE_EXTENSION, so a broken build fails there instead of skipping.
+    if os.environ.get("LEMFT_REQUIRE_EXTENSION") and not os.environ.get("LEMFT_NO_EXTENSION"):
+        pytest.fail(f"the C accelerator ({source}) was not built")
+    pytest.skip("the C accelerator is not built or is switched off")
 
 
 def compiled_check() -> Callable[[bytes], bool]:
-    """The compiled exactness check; skips the test when it was not built, or fails it when
-    ``LEMFT_REQUIRE_EXTENSION`` is set (CI)."""
+    """The compiled exactness check (``_scan.c``), or a skip / failure as ``_missing`` says."""
     if _onepass.exact_compiled is None:
-        if os.environ.get("LEMFT_REQUIRE_EXTENSION"):
-            pytest.fail("the C accelerator (_core/_scan.c) was not built")
-        pytest.skip("built without the C accelerator")
+        _missing("_core/_scan.c")
     return _onepass.exact_compiled
+
+
+def compiled_fields() -> ModuleType:
+    """The compiled field validators (``_fields.c``), or a skip / failure."""
+    if _schemas.compiled_fields is None:
+        _missing("_core/_fields.c")
+    return _schemas.compiled_fields
 
 
 def same(a: Any, b: Any) -> bool:

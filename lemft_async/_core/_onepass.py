@@ -30,6 +30,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
+from ._accelerators import accelerator
+
 __all__ = [
     "MAX_SIGNIFICANT",
     "ONE_PASS_MIN_BYTES",
@@ -131,10 +133,8 @@ exact_compiled: Callable[[bytes], bool] | None
 one pass over the bytes, about 5x faster, and exact about strings (a number-like text inside
 a string is not a number), so it takes one pass for a few bodies the Python rule sends to
 the exact path; both only say ``True`` for bodies one pass reads exactly."""
-try:
-    from ._scan import exact_in_one_pass as exact_compiled
-except ImportError:  # built without a C compiler (or LEMFT_NO_EXTENSION=1): the Python rule
-    exact_compiled = None
+_scan = accelerator("_scan")
+exact_compiled = None if _scan is None else _scan.exact_in_one_pass
 
 exact_in_one_pass: Callable[[bytes], bool] = exact_compiled or exact_in_python
 """True when ``validate_json(body)`` reads every number of ``body`` exactly (compiled when

@@ -11,20 +11,34 @@ compare both on generated input. JSON input (``validate_json``) has the same bra
 a JSON fraction read as the ``Decimal`` of its float's text: pydantic-core reads fractions
 through a float, so the SDK validates bytes in one pass only when that is exact
 (``_onepass``), and otherwise decodes them exactly first.
+
+With the C accelerator built (``_fields.c``), a field is one plain validator instead: one C
+call decides the common values (``None``, ``""`` and canonical dates, dates kept as text, an
+``int`` or plain decimal text as an amount, a bounded ``Decimal``, a known enum value) with
+the same outcome, and hands every other value to the native schema above, which is built on
+first use. A runtime ``strict=`` flag does not change what the C path gives (the native
+branches turned strict with it, so ``strict=True`` refused an ``int`` amount).
 """
 
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable
 from decimal import Decimal
+from types import ModuleType
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from ._accelerators import accelerator
 from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
+
+compiled_fields: ModuleType | None = accelerator("_fields")
+"""The C accelerator of the field types (``_fields.c``), or ``None`` when it is not built or
+switched off; models defined while it is ``None`` take the native branches alone."""
 
 __all__ = [
     "ExactJsonValue",
@@ -32,6 +46,7 @@ __all__ = [
     "FastMoney",
     "OpenIntEnum",
     "OpenStrEnum",
+    "compiled_fields",
     "exact_json",
 ]
 
@@ -140,6 +155,13 @@ class _FastFirst:
     def rule(self, inner: CoreSchema) -> CoreSchema:
         raise NotImplementedError
 
+    def compiled(
+        self, fields: ModuleType
+    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+        """The C validator's kinds (Python input, JSON input), table and bounds; ``None``
+        when the type has no C path."""
+        return None
+
     def _union(self, branches: list[CoreSchema]) -> CoreSchema:
         # ``None`` (every rule keeps it) is taken before the branches: a failing branch costs
         # an error, and most fields of an answer are unset.
@@ -153,24 +175,92 @@ class _FastFirst:
             )
         )
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
+    def native_schema(
+        self, inner: CoreSchema, metadata: dict[str, Any] | None = None
     ) -> CoreSchema:
-        rule = self.rule(handler(source))
+        """The native branches, then the rule (``inner``: the declared type's schema)."""
+        rule = self.rule(inner)
         # JSON: a fraction reaches the rule as the Decimal the exact decoder would give.
         json_rule = core_schema.no_info_before_validator_function(exact_json, rule)
         return core_schema.json_or_python_schema(
             json_schema=self._union([*self.json_fast(), json_rule]),
             python_schema=self._union([*self.fast(), rule]),
+            metadata=metadata,
+        )
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        inner = handler(source)
+        metadata = {_DECLARED: inner}
+        fields = compiled_fields
+        spec = None if fields is None else self.compiled(fields)
+        if fields is None or spec is None:
+            return self.native_schema(inner, metadata)
+        # One C call decides the common values; every other value goes to the native
+        # schema, built on first use (most fields never need it).
+        python_kind, json_kind, table, bounds = spec
+        native = _OnFirstUse(source, self)
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.no_info_plain_validator_function(
+                fields.Fast(json_kind, table, native.json, **bounds)
+            ),
+            python_schema=core_schema.no_info_plain_validator_function(
+                fields.Fast(python_kind, table, native, **bounds)
+            ),
+            metadata=metadata,
         )
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        # The JSON Schema of the declared type, as before the native branches: the rule,
-        # last of the Python branches, wraps it.
-        rule: Any = schema["python_schema"]["schema"]["choices"][-1]
-        return handler(rule["schema"])
+        # The JSON Schema of the declared type, as before the native branches.
+        return handler(schema["metadata"][_DECLARED])
+
+
+_DECLARED = "lemft_declared_schema"
+
+
+class _NativeOnly:
+    """An ``Annotated`` marker: the field type's native schema, without the C path."""
+
+    __slots__ = ("_marker",)
+
+    def __init__(self, marker: _FastFirst) -> None:
+        self._marker = marker
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        inner = handler(source)
+        return self._marker.native_schema(inner, {_DECLARED: inner})
+
+
+class _OnFirstUse:
+    """The C validator's fallback: the native schema's validator, built when first needed
+    (a standalone adapter, so the declared type's schema is complete on its own)."""
+
+    __slots__ = ("_adapter", "_marker", "_source")
+
+    def __init__(self, source: Any, marker: _FastFirst) -> None:
+        self._source = source
+        self._marker = marker
+        self._adapter: TypeAdapter[Any] | None = None
+
+    def _native(self) -> TypeAdapter[Any]:
+        adapter = self._adapter
+        if adapter is None:
+            declared: Any = Annotated[self._source, _NativeOnly(self._marker)]
+            adapter = self._adapter = TypeAdapter[Any](declared)
+        return adapter
+
+    def __call__(self, value: Any) -> Any:
+        return self._native().validate_python(value)
+
+    def json(self, value: Any) -> Any:
+        # The JSON value back as JSON text (exact: floats by repr, strings escaped), so the
+        # native JSON branches read it as they read the answer, errors included.
+        return self._native().validate_json(json.dumps(value))
 
 
 class FastMoney(_FastFirst):
@@ -210,6 +300,12 @@ class FastMoney(_FastFirst):
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
 
+    def compiled(
+        self, fields: ModuleType
+    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+        bounds = {"low": _SMALLEST, "high": _TOO_LARGE}
+        return fields.MONEY, fields.MONEY_JSON, {}, bounds
+
 
 class FastDateTime(_FastFirst):
     """``LemftDateTime``: a naive datetime, ``None`` for ``""``, other text kept."""
@@ -243,6 +339,11 @@ class FastDateTime(_FastFirst):
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
 
+    def compiled(
+        self, fields: ModuleType
+    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+        return fields.DATETIME, fields.DATETIME, {}, {}
+
 
 class OpenIntEnum(_FastFirst):
     """An int enum field: a known value is its member, an unknown one stays an ``int``."""
@@ -266,6 +367,12 @@ class OpenIntEnum(_FastFirst):
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_wrap_validator_function(self._rule, inner)
 
+    def compiled(
+        self, fields: ModuleType
+    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+        members = {member.value: member for member in self._enum}
+        return fields.ENUM, fields.ENUM, members, {}
+
 
 class OpenStrEnum(_FastFirst):
     """A text enum field: known text is its member, other text stays as sent."""
@@ -285,3 +392,9 @@ class OpenStrEnum(_FastFirst):
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
+
+    def compiled(
+        self, fields: ModuleType
+    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+        members = {member.value: member for member in self._enum}
+        return fields.ENUM, fields.ENUM, members, {}

@@ -8,6 +8,7 @@ value for value, type for type, digit for digit.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -383,14 +384,14 @@ def test_the_values_answers_carry_validate_natively_from_json() -> None:
 
 
 def test_without_the_accelerator_the_python_rule_serves_every_path() -> None:
-    # A fresh interpreter where the compiled module cannot be imported (a build without a
-    # C compiler, or LEMFT_NO_EXTENSION=1): the Python rule, the 2 KiB threshold, and the
-    # webhook decode on the exact path, with the same results.
+    # A fresh interpreter where the compiled modules cannot be imported (a build without a
+    # C compiler): the Python rule, the 2 KiB threshold, the webhook decode on the exact
+    # path and the native field schemas, with the same results.
     script = """
 import json, sys
 class Block:
     def find_spec(self, name, path, target=None):
-        if name == "lemft_async._core._scan":
+        if name in ("lemft_async._core._scan", "lemft_async._core._fields"):
             raise ImportError("not built")
 sys.meta_path.insert(0, Block())
 from lemft_async._core import _onepass
@@ -398,10 +399,33 @@ from lemft_async.webhooks._onepass import decode_body
 from lemft_async.webhooks._verify import DEFAULT_SCHEME
 body = json.dumps({"eventTag": "card.status.active", "card_id": "c1", "balance": 0.4}).encode()
 event = decode_body(body, None, DEFAULT_SCHEME, None, None)
+from lemft_async._core import _schemas
+from lemft_async.types import Card
+field = Card.__pydantic_core_schema__["schema"]["fields"]["balance"]["schema"]["schema"]
 print(_onepass.exact_compiled, _onepass.exact_in_one_pass.__name__,
-      _onepass.ONE_PASS_MIN_BYTES, repr(event.data.balance))
+      _onepass.ONE_PASS_MIN_BYTES, repr(event.data.balance), _schemas.compiled_fields,
+      field["python_schema"]["type"])
 """
     done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
-    assert done.stdout.split() == ["None", "exact_in_python", "2048", "Decimal('0.4')"]
+    assert done.stdout.split() == [
+        "None",
+        "exact_in_python",
+        "2048",
+        "Decimal('0.4')",
+        "None",
+        "nullable",
+    ]
+
+
+def test_lemft_no_extension_switches_the_accelerators_off_at_import() -> None:
+    script = """
+from lemft_async._core import _onepass, _schemas
+print(_onepass.exact_compiled, _schemas.compiled_fields)
+"""
+    env = {**os.environ, "LEMFT_NO_EXTENSION": "1"}
+    done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.split() == ["None", "None"]

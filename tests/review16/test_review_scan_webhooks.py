@@ -406,10 +406,11 @@ def test_a_wheel_build_leaves_no_temporary_directory_behind(
     hook = hatch_build.CustomBuildHook(str(tmp_path), "wheel")
     build_data: dict[str, Any] = {"force_include": {}}
     hook.initialize("standard", build_data)
-    (compiled,) = build_data["force_include"]
-    made = Path(compiled).parent
+    compiled = list(build_data["force_include"])
+    assert [Path(path).name.split(".")[0] for path in compiled] == ["_scan", "_fields"]
+    (made,) = {Path(path).parent for path in compiled}  # one temporary directory for both
     try:
-        assert Path(compiled).exists()  # kept while the wheel is written...
+        assert all(Path(path).exists() for path in compiled)  # kept while the wheel is written...
         hook.finalize("standard", build_data, str(tmp_path / "lemft_async.whl"))
         assert not made.exists()  # ...and removed once it is
     finally:
