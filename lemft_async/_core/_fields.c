@@ -198,6 +198,10 @@ Fast_call(Fast *self, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "a field validator takes one value");
         return NULL;
     }
+    if (self->fallback == NULL) {
+        PyErr_SetString(PyExc_TypeError, "Fast() was not initialised");
+        return NULL;
+    }
     PyObject *value = PyTuple_GET_ITEM(args, 0);
     PyObject *result;
     switch (self->kind) {
@@ -242,9 +246,16 @@ Fast_init(Fast *self, PyObject *args, PyObject *kwargs)
             return -1;
         }
         self->float_low = PyFloat_AsDouble(low);
+        if (PyErr_Occurred()) {
+            return -1;
+        }
         self->float_high = PyFloat_AsDouble(high);
-        PyObject *neg_low = PyNumber_Negative(low), *neg_high = PyNumber_Negative(high);
-        if (PyErr_Occurred() || neg_low == NULL || neg_high == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        PyObject *neg_low = PyNumber_Negative(low);
+        PyObject *neg_high = neg_low == NULL ? NULL : PyNumber_Negative(high);
+        if (neg_low == NULL || neg_high == NULL) {
             Py_XDECREF(neg_low);
             Py_XDECREF(neg_high);
             return -1;
@@ -292,6 +303,26 @@ Fast_dealloc(Fast *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* Pickled (and deep-copied) as the call that made it. */
+static PyObject *
+Fast_reduce(Fast *self, PyObject *unused)
+{
+    if (self->fallback == NULL) {
+        PyErr_SetString(PyExc_TypeError, "Fast() was not initialised");
+        return NULL;
+    }
+    if (self->low != NULL) {
+        return Py_BuildValue("O(iOOOO)", Py_TYPE(self), self->kind, self->table,
+                             self->fallback, self->low, self->high);
+    }
+    return Py_BuildValue("O(iOO)", Py_TYPE(self), self->kind, self->table, self->fallback);
+}
+
+static PyMethodDef Fast_methods[] = {
+    {"__reduce__", (PyCFunction)Fast_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyTypeObject FastType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lemft_async._core._fields.Fast",
     .tp_basicsize = sizeof(Fast),
@@ -300,6 +331,7 @@ static PyTypeObject FastType = {
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Fast_init,
     .tp_call = (ternaryfunc)Fast_call,
+    .tp_methods = Fast_methods,
     .tp_traverse = (traverseproc)Fast_traverse,
     .tp_clear = (inquiry)Fast_clear,
     .tp_dealloc = (destructor)Fast_dealloc,

@@ -194,7 +194,7 @@ class _FastFirst:
         inner = handler(source)
         metadata = {_DECLARED: inner}
         fields = compiled_fields
-        spec = None if fields is None else self.compiled(fields)
+        spec = None if fields is None or not _neutral_config(handler) else self.compiled(fields)
         if fields is None or spec is None:
             return self.native_schema(inner, metadata)
         # One C call decides the common values; every other value goes to the native
@@ -219,6 +219,42 @@ class _FastFirst:
 
 
 _DECLARED = "lemft_declared_schema"
+
+# Config keys that change nothing the C path decides (it sees no config). A model whose
+# config sets any other key (strict, str_strip_whitespace, str_to_lower, use_enum_values,
+# regex_engine ...) gets the native schema for these fields, which honours it.
+_NEUTRAL_CONFIG = frozenset(
+    {
+        "alias_generator",
+        "arbitrary_types_allowed",
+        "defer_build",
+        "extra",
+        "frozen",
+        "hide_input_in_errors",
+        "json_schema_extra",
+        "populate_by_name",
+        "protected_namespaces",
+        "revalidate_instances",
+        "serialize_by_alias",
+        "title",
+        "use_attribute_docstrings",
+        "validate_assignment",
+        "validate_by_alias",
+        "validate_by_name",
+        "validate_default",
+        "validation_error_cause",
+    }
+)
+
+
+def _neutral_config(handler: GetCoreSchemaHandler) -> bool:
+    # pydantic has no public way to read the config a field is built under; without this
+    # private attribute (another pydantic version) the native schema is the safe choice.
+    try:
+        config: Any = handler._generate_schema._config_wrapper.config_dict  # type: ignore[attr-defined]
+    except AttributeError:
+        return False
+    return isinstance(config, dict) and config.keys() <= _NEUTRAL_CONFIG
 
 
 class _NativeOnly:
@@ -256,6 +292,9 @@ class _OnFirstUse:
 
     def __call__(self, value: Any) -> Any:
         return self._native().validate_python(value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _OnFirstUse, (self._source, self._marker)  # the adapter is rebuilt on use
 
     def json(self, value: Any) -> Any:
         # The JSON value back as JSON text (exact: floats by repr, strings escaped), so the

@@ -41,13 +41,28 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _from_millis(millis: int) -> datetime:
-    # paySuccTime is epoch milliseconds (seed: 1730111845123), as a number or text.
-    return _EPOCH + timedelta(milliseconds=millis)
+def _from_millis(millis: int) -> datetime | None:
+    # paySuccTime is epoch milliseconds (seed: 1730111845123), as a number or text; None
+    # beyond datetime's range (year 9999), so the value is kept rather than failing.
+    try:
+        return _EPOCH + timedelta(milliseconds=millis)
+    except OverflowError:
+        return None
 
 
+def _from_text(text: str) -> datetime | None:
+    # Digits, few enough for a date (int() refuses over 4300, and "²" is a digit it refuses).
+    if not text.isdigit() or len(text) > _MAX_MILLIS_DIGITS:
+        return None
+    try:
+        return _from_millis(int(text))
+    except ValueError:
+        return None
+
+
+_MAX_MILLIS_DIGITS = 20
 _parse_millis = lenient_time(
-    lambda text: _from_millis(int(text)) if text.isdigit() else None, from_int=_from_millis
+    _from_text, from_int=lambda millis: _from_millis(millis) or str(millis)
 )
 
 

@@ -10,9 +10,12 @@ each path with the rules themselves (``make test`` runs it again with the accele
 switched off).
 """
 
+import copy
 import gc
 import json
+import pickle
 import sys
+import warnings
 import weakref
 from datetime import datetime
 from decimal import Decimal
@@ -21,13 +24,13 @@ from typing import Annotated, Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from lemft_async._core import _schemas
-from lemft_async._core._models import LemftDateTime, Money, enum_value, str_enum_value
+from lemft_async._core._models import LemftDateTime, LemftModel, Money, enum_value, str_enum_value
 from lemft_async.keysecure._constants import CardStatus
 from lemft_async.payin._status import PayinStatus
-from lemft_async.types import Card, Order
+from lemft_async.types import Bill, Card, Order
 from lemft_async.types.constants import OrderStatus
 from tests._exact import compiled_fields, same
 from tests.core.test_native_schemas import VALUES
@@ -348,3 +351,73 @@ def test_a_cycle_through_the_fallback_is_collected() -> None:
     del holder
     gc.collect()
     assert alive() is None
+
+
+def test_an_uninitialised_validator_refuses_to_run() -> None:
+    fields = compiled_fields()
+    bare = fields.Fast.__new__(fields.Fast)
+    with pytest.raises(TypeError, match="not initialised"):
+        bare("1")
+    with pytest.raises(TypeError, match="not initialised"):
+        pickle.dumps(bare)
+
+
+def test_validators_and_adapters_pickle_and_copy() -> None:
+    fields = compiled_fields()
+    money = fields.Fast(fields.MONEY, {}, str, low=Decimal("1e-100"), high=Decimal("1e101"))
+    twin = pickle.loads(pickle.dumps(money))  # noqa: S301 (our own bytes)
+    assert (str(twin(Decimal("2.50"))), twin(0.5)) == ("2.50", "0.5")
+    kind = copy.deepcopy(fields.Fast(fields.ENUM, {1: OrderStatus.COMPLETED}, str))
+    assert kind(1) is OrderStatus.COMPLETED
+    adapter = TypeAdapter(Money)
+    assert str(pickle.loads(pickle.dumps(adapter)).validate_python("1.50")) == "1.50"  # noqa: S301
+    assert str(copy.deepcopy(adapter).validate_json("0.4")) == "0.4"
+    when = copy.deepcopy(TypeAdapter(LemftDateTime))
+    assert when.validate_python("2025-02-30 00:00:00") == "2025-02-30 00:00:00"  # fallback
+
+
+def _python_schema_type(model: type[BaseModel], field: str) -> str:
+    schema: Any = model.__pydantic_core_schema__
+    while "fields" not in schema:
+        schema = schema["schema"]
+    found: str = schema["fields"][field]["schema"]["schema"]["python_schema"]["type"]
+    return found
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        ConfigDict(strict=True),
+        ConfigDict(str_strip_whitespace=True),
+        ConfigDict(str_to_lower=True),
+        ConfigDict(str_max_length=3),
+        ConfigDict(coerce_numbers_to_str=True),
+        ConfigDict(use_enum_values=True),
+        ConfigDict(regex_engine="python-re"),
+    ],
+)
+def test_a_config_the_c_path_cannot_honour_keeps_the_native_schema(config: ConfigDict) -> None:
+    compiled_fields()
+
+    class Mine(LemftModel):
+        model_config = config
+        when: LemftDateTime = None
+        money: Money = None
+
+    class Neutral(LemftModel):
+        model_config = ConfigDict(validate_assignment=True, title="x")
+        when: LemftDateTime = None
+
+    assert _python_schema_type(Mine, "when") == "nullable"
+    assert _python_schema_type(Neutral, "when") == "function-plain"
+    if config.get("str_strip_whitespace"):
+        assert Mine.model_validate({"when": " Active "}).when == "Active"
+
+
+def test_values_kept_as_sent_dump_without_warnings() -> None:
+    compiled_fields()
+    bill = Bill.model_validate({"bill_category": "abc", "amount": "1.50"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert bill.model_dump() == {"bill_category": "abc", "amount": Decimal("1.50")}
+        assert bill.model_dump_json() == '{"bill_category":"abc","amount":"1.50"}'

@@ -21,6 +21,12 @@ QUERIED = {"mchOrderNo": "M1", "payOrderId": "P1", "status": 2}
         ("", None),
         (None, None),
         ("2025-03-11 18:20:01", "2025-03-11 18:20:01"),  # not epoch ms: kept as sent
+        # Beyond datetime's range, or digits int() refuses: kept (as text), never a crash.
+        (10**30, str(10**30)),
+        ("9" * 40, "9" * 40),
+        ("9" * 5000, "9" * 5000),
+        ("\u00b2", "\u00b2"),
+        (-(10**30), str(-(10**30))),
     ],
 )
 def test_pay_succ_time(raw: object, expected: object) -> None:
@@ -48,3 +54,8 @@ def test_account_numbers_are_masked_in_reprs() -> None:
         assert "123456789012" not in repr(model)
         assert "***" in repr(model)
     assert "visible" in repr(extra)
+
+
+def test_pay_succ_time_out_of_range_in_json() -> None:
+    body = '{"mchOrderNo": "M1", "payOrderId": "P1", "status": 2, "paySuccTime": 1%s}' % ("0" * 40)
+    assert PayinOrder.model_validate_json(body).pay_succ_time == "1" + "0" * 40
