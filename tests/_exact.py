@@ -10,12 +10,16 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from lemft_async._core import _onepass, _schemas
+from lemft_async._core._models import LemftDateTime, LemftModel, Money, enum_value, str_enum_value
+from lemft_async.keysecure._constants import CardStatus
+from lemft_async.payin._status import PayinStatus
+from lemft_async.types.constants import OrderStatus
 
 
 def _missing(source: str) -> NoReturn:
@@ -71,3 +75,31 @@ def assert_same_error(got: BaseException, wanted: BaseException) -> None:
     assert getattr(got, "reason", None) == getattr(wanted, "reason", None)
     assert getattr(got, "fields", None) == getattr(wanted, "fields", None)
     assert str(got) == str(wanted)
+
+
+FIELD_NAMES = ("money", "when", "status", "payin", "text_status")
+"""The fields of ``field_types_model``: one of each lenient field type."""
+
+
+def field_types_model(*, compiled: bool, config: ConfigDict | None = None) -> type[LemftModel]:
+    """The field types of LEMFT, Payin and KeySecure in one model, built with or without the
+    C path (``_schemas.compiled_fields`` is read when a model's schema is built)."""
+    if compiled:
+        compiled_fields()
+    saved = _schemas.compiled_fields
+    if not compiled:
+        _schemas.compiled_fields = None
+    try:
+
+        class Fields(LemftModel):
+            if config is not None:
+                model_config = config
+            money: Money = None
+            when: LemftDateTime = None
+            status: Annotated[OrderStatus | int | None, enum_value(OrderStatus)] = None
+            payin: Annotated[PayinStatus | int, enum_value(PayinStatus)] = 0
+            text_status: Annotated[CardStatus | str | None, str_enum_value(CardStatus)] = None
+
+    finally:
+        _schemas.compiled_fields = saved
+    return Fields

@@ -19,45 +19,25 @@ import warnings
 import weakref
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from lemft_async._core import _schemas
-from lemft_async._core._models import LemftDateTime, LemftModel, Money, enum_value, str_enum_value
+from lemft_async._core._models import LemftDateTime, LemftModel, Money
 from lemft_async.keysecure._constants import CardStatus
 from lemft_async.payin._status import PayinStatus
 from lemft_async.types import Bill, Card, Order
 from lemft_async.types.constants import OrderStatus
-from tests._exact import compiled_fields, same
+from tests._exact import FIELD_NAMES, compiled_fields, field_types_model, same
 from tests.core.test_native_schemas import VALUES
 
-FIELDS = ("money", "when", "status", "payin", "text_status")
+FIELDS = FIELD_NAMES
 
 
-def build(*, compiled: bool) -> type[BaseModel]:
-    """The five field types in one model, with or without the C path."""
-    if compiled:
-        compiled_fields()
-    saved = _schemas.compiled_fields
-    if not compiled:
-        _schemas.compiled_fields = None
-    try:
-
-        class Fields(BaseModel):
-            model_config = ConfigDict(hide_input_in_errors=True)
-            money: Money = None
-            when: LemftDateTime = None
-            status: Annotated[OrderStatus | int | None, enum_value(OrderStatus)] = None
-            payin: Annotated[PayinStatus | int, enum_value(PayinStatus)] = 0
-            text_status: Annotated[CardStatus | str | None, str_enum_value(CardStatus)] = None
-
-    finally:
-        _schemas.compiled_fields = saved
-    return Fields
+build = field_types_model
 
 
 @pytest.fixture(scope="module")
