@@ -17,24 +17,25 @@ call decides the common values (``None``, ``""`` and canonical dates, dates kept
 ``int`` or plain decimal text as an amount, a bounded ``Decimal``, a known enum value) with
 the same outcome, and hands every other value to the native schema above, which is built on
 first use. A runtime ``strict=`` flag does not change what the C path gives (the native
-branches turned strict with it, so ``strict=True`` refused an ``int`` amount).
+branches turned strict with it, so ``strict=True`` refused an ``int`` amount); a model whose
+config changes how values are read (``_fields_path.NEUTRAL_CONFIG``) keeps the native schema.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from types import ModuleType
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from ._accelerators import accelerator
 from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
+from ._fields_path import DECLARED, OnFirstUse, neutral_config
 
 compiled_fields: ModuleType | None = accelerator("_fields")
 """The C accelerator of the field types (``_fields.c``), or ``None`` when it is not built or
@@ -175,9 +176,7 @@ class _FastFirst:
             )
         )
 
-    def native_schema(
-        self, inner: CoreSchema, metadata: dict[str, Any] | None = None
-    ) -> CoreSchema:
+    def native_schema(self, inner: CoreSchema) -> CoreSchema:
         """The native branches, then the rule (``inner``: the declared type's schema)."""
         rule = self.rule(inner)
         # JSON: a fraction reaches the rule as the Decimal the exact decoder would give.
@@ -185,22 +184,21 @@ class _FastFirst:
         return core_schema.json_or_python_schema(
             json_schema=self._union([*self.json_fast(), json_rule]),
             python_schema=self._union([*self.fast(), rule]),
-            metadata=metadata,
+            metadata={DECLARED: inner},
         )
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         inner = handler(source)
-        metadata = {_DECLARED: inner}
         fields = compiled_fields
-        spec = None if fields is None or not _neutral_config(handler) else self.compiled(fields)
+        spec = None if fields is None or not neutral_config(handler) else self.compiled(fields)
         if fields is None or spec is None:
-            return self.native_schema(inner, metadata)
+            return self.native_schema(inner)
         # One C call decides the common values; every other value goes to the native
         # schema, built on first use (most fields never need it).
         python_kind, json_kind, table, bounds = spec
-        native = _OnFirstUse(source, self)
+        native = OnFirstUse(source, self)
         return core_schema.json_or_python_schema(
             json_schema=core_schema.no_info_plain_validator_function(
                 fields.Fast(json_kind, table, native.json, **bounds)
@@ -208,98 +206,14 @@ class _FastFirst:
             python_schema=core_schema.no_info_plain_validator_function(
                 fields.Fast(python_kind, table, native, **bounds)
             ),
-            metadata=metadata,
+            metadata={DECLARED: inner},
         )
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         # The JSON Schema of the declared type, as before the native branches.
-        return handler(schema["metadata"][_DECLARED])
-
-
-_DECLARED = "lemft_declared_schema"
-
-# Config keys that change nothing the C path decides (it sees no config). A model whose
-# config sets any other key (strict, str_strip_whitespace, str_to_lower, use_enum_values,
-# regex_engine ...) gets the native schema for these fields, which honours it.
-_NEUTRAL_CONFIG = frozenset(
-    {
-        "alias_generator",
-        "arbitrary_types_allowed",
-        "defer_build",
-        "extra",
-        "frozen",
-        "hide_input_in_errors",
-        "json_schema_extra",
-        "populate_by_name",
-        "protected_namespaces",
-        "revalidate_instances",
-        "serialize_by_alias",
-        "title",
-        "use_attribute_docstrings",
-        "validate_assignment",
-        "validate_by_alias",
-        "validate_by_name",
-        "validate_default",
-        "validation_error_cause",
-    }
-)
-
-
-def _neutral_config(handler: GetCoreSchemaHandler) -> bool:
-    # pydantic has no public way to read the config a field is built under; without this
-    # private attribute (another pydantic version) the native schema is the safe choice.
-    try:
-        config: Any = handler._generate_schema._config_wrapper.config_dict  # type: ignore[attr-defined]
-    except AttributeError:
-        return False
-    return isinstance(config, dict) and config.keys() <= _NEUTRAL_CONFIG
-
-
-class _NativeOnly:
-    """An ``Annotated`` marker: the field type's native schema, without the C path."""
-
-    __slots__ = ("_marker",)
-
-    def __init__(self, marker: _FastFirst) -> None:
-        self._marker = marker
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        inner = handler(source)
-        return self._marker.native_schema(inner, {_DECLARED: inner})
-
-
-class _OnFirstUse:
-    """The C validator's fallback: the native schema's validator, built when first needed
-    (a standalone adapter, so the declared type's schema is complete on its own)."""
-
-    __slots__ = ("_adapter", "_marker", "_source")
-
-    def __init__(self, source: Any, marker: _FastFirst) -> None:
-        self._source = source
-        self._marker = marker
-        self._adapter: TypeAdapter[Any] | None = None
-
-    def _native(self) -> TypeAdapter[Any]:
-        adapter = self._adapter
-        if adapter is None:
-            declared: Any = Annotated[self._source, _NativeOnly(self._marker)]
-            adapter = self._adapter = TypeAdapter[Any](declared)
-        return adapter
-
-    def __call__(self, value: Any) -> Any:
-        return self._native().validate_python(value)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _OnFirstUse, (self._source, self._marker)  # the adapter is rebuilt on use
-
-    def json(self, value: Any) -> Any:
-        # The JSON value back as JSON text (exact: floats by repr, strings escaped), so the
-        # native JSON branches read it as they read the answer, errors included.
-        return self._native().validate_json(json.dumps(value))
+        return handler(schema["metadata"][DECLARED])
 
 
 class FastMoney(_FastFirst):
