@@ -34,6 +34,23 @@ typedef struct {
 
 static PyObject *decimal_type;
 
+/* An exact str whose characters are ASCII, so its bytes can be read directly. */
+static int
+is_ascii_text(PyObject *value)
+{
+    if (!PyUnicode_CheckExact(value)) {
+        return 0;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    /* A legacy string made by an old C API may not be in its compact form yet. */
+    if (PyUnicode_READY(value) < 0) {
+        PyErr_Clear(); /* the fallback reads it */
+        return 0;
+    }
+#endif
+    return PyUnicode_IS_ASCII(value);
+}
+
 static int
 digits(const char *s, int from, int to, int *out)
 {
@@ -54,7 +71,7 @@ static PyObject *
 canonical_datetime(PyObject *text)
 {
     int year, month, day, hour, minute, second;
-    if (!PyUnicode_IS_ASCII(text) || PyUnicode_GET_LENGTH(text) != 19) {
+    if (PyUnicode_GET_LENGTH(text) != 19) { /* ASCII: checked by the caller */
         return NULL;
     }
     const char *s = (const char *)PyUnicode_1BYTE_DATA(text);
@@ -77,7 +94,7 @@ decide_datetime(PyObject *value)
     if (value == Py_None) {
         Py_RETURN_NONE;
     }
-    if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value)) {
+    if (!is_ascii_text(value)) {
         return NULL;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(value);
@@ -130,7 +147,7 @@ in_bounds(Fast *self, PyObject *value)
 static int
 is_decimal_text(PyObject *text)
 {
-    if (!PyUnicode_IS_ASCII(text)) {
+    if (!is_ascii_text(text)) {
         return 0;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, before = 0, after = 0;
@@ -161,7 +178,7 @@ decide_money(Fast *self, PyObject *value)
     if (value == Py_None) {
         Py_RETURN_NONE;
     }
-    if (PyLong_CheckExact(value) || (PyUnicode_CheckExact(value) && is_decimal_text(value))) {
+    if (PyLong_CheckExact(value) || is_decimal_text(value)) {
         return PyObject_CallOneArg(decimal_type, value);
     }
     if (Py_IS_TYPE(value, (PyTypeObject *)decimal_type)) {
