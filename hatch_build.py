@@ -54,23 +54,23 @@ class CustomBuildHook(BuildHookInterface):
             return
         wanted = not os.environ.get("LEMFT_NO_EXTENSION")
         suffix = str(sysconfig.get_config_var("EXT_SUFFIX") or ".so")
-        for relative in SOURCES:
-            source = Path(self.root, relative)
-            name = source.stem + suffix
-            if version == "editable":
-                # The tree is what gets imported: a module built earlier goes first, so a
-                # skipped or failed build leaves Python in use, as printed, not a stale module.
-                in_tree = source.with_name(name)
+        if version == "editable":
+            # The tree is what gets imported: a module built earlier goes first, so a skipped
+            # or failed build leaves Python in use, as printed, not a stale module.
+            for relative in SOURCES:
+                source = Path(self.root, relative)
+                in_tree = source.with_name(source.stem + suffix)
                 in_tree.unlink(missing_ok=True)
                 if wanted:
                     _compile(source, in_tree)
-                continue
-            if not wanted:
-                continue
-            if getattr(self, "_made", None) is None:
-                self._made: str | None = tempfile.mkdtemp(prefix="lemft-accel-")
-            target = Path(str(self._made), name)
-            if _compile(source, target):
+            return
+        if not wanted:
+            return
+        self._made: str | None = tempfile.mkdtemp(prefix="lemft-accel-")
+        for relative in SOURCES:
+            name = relative.stem + suffix
+            target = Path(self._made, name)
+            if _compile(Path(self.root, relative), target):
                 build_data["force_include"][str(target)] = str(relative.with_name(name))
                 build_data["pure_python"] = False
                 build_data["infer_tag"] = True

@@ -37,6 +37,9 @@ from ._accelerators import accelerator
 from ._codec import MAX_EXPONENT, MAX_NUMBER_CHARS
 from ._fields_path import DECLARED, OnFirstUse, neutral_config
 
+CompiledSpec = tuple[int, int, dict[Any, Any], dict[str, Any]]
+"""A field type's C validator: its kinds (Python input, JSON input), table and bounds."""
+
 compiled_fields: ModuleType | None = accelerator("_fields")
 """The C accelerator of the field types (``_fields.c``), or ``None`` when it is not built or
 switched off; models defined while it is ``None`` take the native branches alone."""
@@ -156,9 +159,7 @@ class _FastFirst:
     def rule(self, inner: CoreSchema) -> CoreSchema:
         raise NotImplementedError
 
-    def compiled(
-        self, fields: ModuleType
-    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+    def compiled(self, fields: ModuleType) -> CompiledSpec | None:
         """The C validator's kinds (Python input, JSON input), table and bounds; ``None``
         when the type has no C path."""
         return None
@@ -253,9 +254,7 @@ class FastMoney(_FastFirst):
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
 
-    def compiled(
-        self, fields: ModuleType
-    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+    def compiled(self, fields: ModuleType) -> CompiledSpec | None:
         bounds = {"low": _SMALLEST, "high": _TOO_LARGE}
         return fields.MONEY, fields.MONEY_JSON, {}, bounds
 
@@ -292,22 +291,33 @@ class FastDateTime(_FastFirst):
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
 
-    def compiled(
-        self, fields: ModuleType
-    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
+    def compiled(self, fields: ModuleType) -> CompiledSpec | None:
         return fields.DATETIME, fields.DATETIME, {}, {}
 
 
-class OpenIntEnum(_FastFirst):
-    """An int enum field: a known value is its member, an unknown one stays an ``int``."""
+class _OpenEnum(_FastFirst):
+    """An enum field: a known value is its member (one table for the C path)."""
 
     __slots__ = ("_enum", "_rule")
     error_type = "lemft_enum"
     error_message = "Input is not a valid constant"
 
-    def __init__(self, enum_cls: type[enum.IntEnum], rule: Callable[..., Any]) -> None:
+    def __init__(self, enum_cls: type[enum.Enum], rule: Callable[..., Any]) -> None:
         self._enum = enum_cls
         self._rule = rule
+
+    def compiled(self, fields: ModuleType) -> CompiledSpec | None:
+        members = {member.value: member for member in self._enum}
+        return fields.ENUM, fields.ENUM, members, {}
+
+
+class OpenIntEnum(_OpenEnum):
+    """An int enum field: a known value is its member, an unknown one stays an ``int``."""
+
+    __slots__ = ()
+
+    def __init__(self, enum_cls: type[enum.IntEnum], rule: Callable[..., Any]) -> None:
+        super().__init__(enum_cls, rule)
 
     def fast(self) -> list[CoreSchema]:
         # The literal also matches True, 1.0 and Decimal("1"), which the rule reads as
@@ -320,23 +330,11 @@ class OpenIntEnum(_FastFirst):
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_wrap_validator_function(self._rule, inner)
 
-    def compiled(
-        self, fields: ModuleType
-    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
-        members = {member.value: member for member in self._enum}
-        return fields.ENUM, fields.ENUM, members, {}
 
-
-class OpenStrEnum(_FastFirst):
+class OpenStrEnum(_OpenEnum):
     """A text enum field: known text is its member, other text stays as sent."""
 
-    __slots__ = ("_enum", "_rule")
-    error_type = "lemft_enum"
-    error_message = "Input is not a valid constant"
-
-    def __init__(self, enum_cls: type[enum.Enum], rule: Callable[[Any], Any]) -> None:
-        self._enum = enum_cls
-        self._rule = rule
+    __slots__ = ()
 
     def fast(self) -> list[CoreSchema]:
         return [
@@ -345,9 +343,3 @@ class OpenStrEnum(_FastFirst):
 
     def rule(self, inner: CoreSchema) -> CoreSchema:
         return core_schema.no_info_before_validator_function(self._rule, inner)
-
-    def compiled(
-        self, fields: ModuleType
-    ) -> tuple[int, int, dict[Any, Any], dict[str, Any]] | None:
-        members = {member.value: member for member in self._enum}
-        return fields.ENUM, fields.ENUM, members, {}

@@ -50,6 +50,9 @@ def _from_millis(millis: int) -> datetime | None:
         return None
 
 
+_MAX_MILLIS_DIGITS = 20
+
+
 def _from_text(text: str) -> datetime | None:
     # Digits, few enough for a date (int() refuses over 4300, and "²" is a digit it refuses).
     if not text.isdigit() or len(text) > _MAX_MILLIS_DIGITS:
@@ -60,7 +63,6 @@ def _from_text(text: str) -> datetime | None:
         return None
 
 
-_MAX_MILLIS_DIGITS = 20
 _parse_millis = lenient_time(
     _from_text, from_int=lambda millis: _from_millis(millis) or str(millis)
 )
