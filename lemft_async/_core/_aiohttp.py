@@ -19,11 +19,12 @@ import httpx
 
 from ._client import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 from ._extras import require_extra
+from ._pool import PoolClient
 
 __all__ = ["DefaultAioHttpClient"]
 
 
-class DefaultAioHttpClient(httpx.AsyncClient):
+class DefaultAioHttpClient(PoolClient):
     """An ``httpx.AsyncClient`` that sends through aiohttp, with the SDK's pool defaults
     (``timeout=30``, ``limits=httpx.Limits(max_connections=100, max_keepalive_connections=40)``,
     ``follow_redirects=False``); any ``httpx.AsyncClient`` argument overrides them.

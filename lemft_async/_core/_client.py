@@ -21,6 +21,7 @@ from .._version import __version__
 from ._checks import check_max_response_bytes, check_max_retries, check_timeout
 from ._hooks import EventHooks
 from ._options import CallSettings, check_headers, resolve_call_settings
+from ._pool import PoolClient
 from ._retry import RetryPolicy
 from ._telemetry import Telemetry, TelemetrySpec, build_telemetry
 from ._transport import BaseTransport
@@ -140,7 +141,7 @@ class BaseClient:
         """The caller's pool, or a new one this client owns (and will close)."""
         self._owns_http = http_client is None
         self._closed = False
-        self._http = http_client or httpx.AsyncClient(
+        self._http = http_client or PoolClient(
             timeout=self._timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=False,

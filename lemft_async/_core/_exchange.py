@@ -50,7 +50,7 @@ def deadline_of(timeout: httpx.Timeout | None) -> float | None:
 async def exchange(
     http: httpx.AsyncClient,
     method: str,
-    url: str,
+    url: httpx.URL | str,
     *,
     timeout: httpx.Timeout | None,
     max_bytes: int,
