@@ -115,43 +115,43 @@ async def test_a_caller_s_own_pool_is_used_as_it_is() -> None:
     await http.aclose()
 
 
-@pytest.mark.parametrize("peer", PEERS, ids=IDS)
-async def test_a_cookie_the_server_sets_is_sent_back(peer: Peer) -> None:
+async def _read_twice(peer: Peer, first: httpx.Response) -> tuple[respx.Route, dict[str, Any]]:
+    """Two reads through ``peer``'s own pool; what the client held after each."""
+    seen: dict[str, Any] = {}
     with respx.mock(base_url=peer.base, assert_all_called=False) as router:
         peer.setup(router)
-        first = peer.read_ok()
-        first.headers["Set-Cookie"] = "route=blue; Path=/"
         route = router.route(path=peer.read_path).mock(side_effect=[first, peer.read_ok()])
         async with peer.make() as client:
-            assert isinstance(client._http, PoolClient)
+            seen["pool"] = type(client._http)
             await peer.read(client)
+            seen["first_url"] = client._transport._urls.get(peer.read_path)
             await peer.read(client)
+            seen["urls"] = dict(client._transport._urls)
+            seen["jar"] = list(client._http.cookies.jar)
+    return route, seen
+
+
+@pytest.mark.parametrize("peer", PEERS, ids=IDS)
+async def test_a_cookie_the_server_sets_is_sent_back(peer: Peer) -> None:
+    first = peer.read_ok()
+    first.headers["Set-Cookie"] = "route=blue; Path=/"
+    route, seen = await _read_twice(peer, first)
+    assert seen["pool"] is PoolClient
     assert "cookie" not in route.calls[0].request.headers
     assert route.calls[1].request.headers["cookie"] == "route=blue"
 
 
 @pytest.mark.parametrize("peer", PEERS, ids=IDS)
 async def test_no_cookie_is_sent_when_none_was_set(peer: Peer) -> None:
-    with respx.mock(base_url=peer.base, assert_all_called=False) as router:
-        peer.setup(router)
-        route = router.route(path=peer.read_path).mock(side_effect=[peer.read_ok(), peer.read_ok()])
-        async with peer.make() as client:
-            await peer.read(client)
-            await peer.read(client)
-            assert list(client._http.cookies.jar) == []
+    route, seen = await _read_twice(peer, peer.read_ok())
+    assert seen["jar"] == []
     assert all("cookie" not in call.request.headers for call in route.calls)
 
 
 @pytest.mark.parametrize("peer", PEERS, ids=IDS)
 async def test_an_endpoint_url_is_parsed_once_and_an_id_path_never_kept(peer: Peer) -> None:
-    with respx.mock(base_url=peer.base, assert_all_called=False) as router:
-        peer.setup(router)
-        route = router.route(path=peer.read_path).mock(side_effect=[peer.read_ok(), peer.read_ok()])
-        async with peer.make() as client:
-            await peer.read(client)
-            first = client._transport._urls.get(peer.read_path)
-            await peer.read(client)
-            kept = dict(client._transport._urls)
+    route, seen = await _read_twice(peer, peer.read_ok())
+    first, kept = seen["first_url"], seen["urls"]
     sent = [call.request.url for call in route.calls]
     assert sent[0] == sent[1] == httpx.URL(peer.base + peer.read_path)
     if peer.name == "keysecure":  # /card/{card_no}/detail: one URL per card, not kept
