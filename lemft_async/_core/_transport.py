@@ -62,6 +62,7 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[object]]
 
 _RETRYABLE = (Disposition.RETRY, Disposition.RETRY_IF_READ)
+_MAX_URLS = 256  # more than every endpoint table; the rest are built per call
 
 
 class Recovery:
@@ -358,14 +359,15 @@ class BaseTransport:
     # -- helpers ---------------------------------------------------------------------------
 
     def _url(self, call: Call[Any]) -> httpx.URL | str:
-        """The request's URL; an endpoint's own path is parsed once (a path with an id in
-        it, as Payin's and KeySecure's are, is not kept: there is no end to them)."""
-        path = call.path
-        if path != call.endpoint.path:
-            return self.base_url + path
-        url = self._urls.get(path)
+        """The request's URL, parsed once per URL text: keyed by the whole text, so a
+        copy with another ``base_url`` (which shares this dict) never gets this one's
+        host. At most ``_MAX_URLS`` are kept (raw ``request(path)`` paths have no end)."""
+        text = self.base_url + call.path
+        url = self._urls.get(text)
         if url is None:
-            url = self._urls[path] = httpx.URL(self.base_url + path)
+            if call.path != call.endpoint.path or len(self._urls) >= _MAX_URLS:
+                return text
+            url = self._urls[text] = httpx.URL(text)
         return url
 
     def _decoded(self, response: httpx.Response, call: Call[Any]) -> Any:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from lemft_async import DefaultAioHttpClient
 from lemft_async._core._pool import LeanCookies, PoolClient
 
+from ..keysecure.conftest import TOKEN_PATH, token_response
 from ._peers import IDS, PEERS, Peer
 
 
@@ -124,7 +125,7 @@ async def _read_twice(peer: Peer, first: httpx.Response) -> tuple[respx.Route, d
         async with peer.make() as client:
             seen["pool"] = type(client._http)
             await peer.read(client)
-            seen["first_url"] = client._transport._urls.get(peer.read_path)
+            seen["first_url"] = client._transport._urls.get(peer.base + peer.read_path)
             await peer.read(client)
             seen["urls"] = dict(client._transport._urls)
             seen["jar"] = list(client._http.cookies.jar)
@@ -155,8 +156,43 @@ async def test_an_endpoint_url_is_parsed_once_and_an_id_path_never_kept(peer: Pe
     sent = [call.request.url for call in route.calls]
     assert sent[0] == sent[1] == httpx.URL(peer.base + peer.read_path)
     if peer.name == "keysecure":  # /card/{card_no}/detail: one URL per card, not kept
-        assert peer.read_path not in kept
+        assert peer.base + peer.read_path not in kept
     else:
-        assert kept[peer.read_path] is first  # not parsed again
+        assert kept[peer.base + peer.read_path] is first  # not parsed again
         assert first == sent[0]
-    assert all(path.startswith("/") for path in kept)
+    assert all(text.startswith(peer.base) for text in kept)
+
+
+@pytest.mark.parametrize("peer", PEERS, ids=IDS)
+async def test_a_copy_with_another_base_url_sends_to_its_own_host(peer: Peer) -> None:
+    # Every request on either host: the token endpoint (KeySecure) and the read.
+    def answer(request: httpx.Request) -> httpx.Response:
+        return token_response() if request.url.path == TOKEN_PATH else peer.read_ok()
+
+    with respx.mock(assert_all_called=False) as router:
+        router.route().mock(side_effect=answer)
+        async with peer.make() as client:
+            await peer.read(client)
+            await peer.read(client.with_options(base_url="https://other.test"))
+        sent = [(call.request.url.host, call.request.url.path) for call in router.calls]
+    home = httpx.URL(peer.base).host
+    split = [host for host, path in sent].index("other.test")
+    assert split > 0
+    assert all(host == home for host, _ in sent[:split])
+    assert all(host == "other.test" for host, _ in sent[split:])  # token included
+    assert sent[-1] == ("other.test", peer.read_path)
+
+
+async def test_the_url_table_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lemft_async._core import _transport
+
+    monkeypatch.setattr(_transport, "_MAX_URLS", 3)
+    peer = PEERS[0]
+    with respx.mock(base_url=peer.base, assert_all_called=False) as router:
+        router.route().mock(side_effect=lambda request: peer.read_ok())
+        async with peer.make() as client:
+            for n in range(6):
+                await client.request(f"/v1/openApi/card/raw/p{n}", {})
+            assert len(client._transport._urls) == 3
+        paths = [c.request.url.path for c in router.calls]
+    assert paths == [f"/v1/openApi/card/raw/p{n}" for n in range(6)]
