@@ -48,19 +48,50 @@ HeaderValues = dict[str, "str | None"]
 with different values (ambiguous). A name never sent is absent; read with ``.get(k, "")``."""
 
 
+# Per wanted set: header name as sent -> its lowercase form if wanted, else "". A receiver
+# sees the same few spellings over and over, and a str's hash is kept with it, so one
+# lookup replaces lowercasing and hashing every name of every delivery. Bounded: a sender
+# inventing names cannot grow it (count and length), and other names are lowercased as before.
+_known: dict[frozenset[str], dict[str, str]] = {}
+_KNOWN_NAMES = 256
+_KNOWN_LENGTH = 64
+_KNOWN_SETS = 16
+
+
+def _names(wanted: frozenset[str]) -> dict[str, str]:
+    table = _known.get(wanted)
+    if table is None:
+        table = {}
+        if len(_known) < _KNOWN_SETS:
+            _known[wanted] = table
+    return table
+
+
+def _wanted_name(raw_name: object, wanted: frozenset[str], table: dict[str, str]) -> str:
+    """The lowercase name if wanted, else "" (and remembered for a str name)."""
+    name = raw_name if raw_name.__class__ is str else _text(raw_name, "name")
+    lowered = name.lower()
+    found = lowered if lowered in wanted else ""
+    if raw_name.__class__ is str and len(name) <= _KNOWN_LENGTH and len(table) < _KNOWN_NAMES:
+        table[name] = found
+    return found
+
+
 def header_values(headers: HeadersLike, wanted: frozenset[str]) -> HeaderValues:
-    """The wanted headers of ``headers`` in one pass (each name lowercased once).
+    """The wanted headers of ``headers`` in one pass (each new name lowercased once).
 
     Repeats of one value count as one; different values make the name ambiguous. A plain
     dict (the common case) is read without per-pair unpacking checks; a flat dict is what
     the callers read, so no view object is built per delivery.
     """
     found: HeaderValues = {}
+    table = _names(wanted)
     if headers.__class__ is dict:
         for raw_name, raw_value in headers.items():
-            name = raw_name if raw_name.__class__ is str else _text(raw_name, "name")
-            name = name.lower()
-            if name in wanted:
+            name = table.get(raw_name) if raw_name.__class__ is str else None
+            if name is None:
+                name = _wanted_name(raw_name, wanted, table)
+            if name:
                 value = raw_value if raw_value.__class__ is str else _text(raw_value, "value")
                 value = value.strip()
                 if name not in found:
@@ -73,10 +104,10 @@ def header_values(headers: HeadersLike, wanted: frozenset[str]) -> HeaderValues:
             raw_name, raw_value = pair
         except (TypeError, ValueError):
             raise TypeError("each header must be a (name, value) pair") from None
-        # Exact-type checks first: cheaper than isinstance on every header.
-        name = raw_name if raw_name.__class__ is str else _text(raw_name, "name")
-        name = name.lower()
-        if name in wanted:
+        name = table.get(raw_name) if raw_name.__class__ is str else None
+        if name is None:
+            name = _wanted_name(raw_name, wanted, table)
+        if name:
             value = raw_value if raw_value.__class__ is str else _text(raw_value, "value")
             value = value.strip()
             if name not in found:

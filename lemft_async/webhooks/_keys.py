@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = ["PreparedKeys", "prepared_keys"]
@@ -46,19 +46,20 @@ class _Key:
 class PreparedKeys:
     """Non-empty secrets, each ready to sign; ``matches`` tries every one."""
 
-    __slots__ = ("_keys", "count")
+    __slots__ = ("_keys", "_one", "count")
 
     def __init__(self, secrets: tuple[str | bytes, ...]) -> None:
         self._keys = tuple(
             _Key(s.encode("utf-8") if isinstance(s, str) else bytes(s)) for s in secrets
         )
         self.count = len(self._keys)
+        self._one = self._keys[0] if self.count == 1 else None
 
     def __repr__(self) -> str:
         return f"PreparedKeys(<{self.count} secret(s)>)"
 
     def matches(
-        self, first: bytes, second: bytes, candidates: Iterable[str], encoding: str
+        self, first: bytes, second: bytes, candidates: Sequence[str], encoding: str
     ) -> bool:
         """True if any candidate signature is the HMAC of ``first + second`` under any key.
 
@@ -66,6 +67,16 @@ class PreparedKeys:
         each comparison constant-time; text that is not ASCII can never match.
         """
         hex_form = encoding != "base64"
+        one = self._one
+        if one is not None and hex_form and len(candidates) == 1:
+            # The common case (one secret, one hex signature) without the loops.
+            candidate = candidates[0]
+            inner = one.inner.copy()
+            inner.update(first)
+            inner.update(second)
+            outer = one.outer.copy()
+            outer.update(inner.digest())
+            return candidate.isascii() and hmac.compare_digest(outer.hexdigest(), candidate.lower())
         ok = False
         for key in self._keys:
             inner = key.inner.copy()

@@ -88,10 +88,51 @@ def _guess(
         tag = values.get(scheme.tag_key) if values is not None else None
         if not tag:
             return None
-        kind = kind_for_tag(tag, tag_kinds)
+        if tag_kinds is not None:
+            return _of_kind(kind_for_tag(tag, tag_kinds))
+        found = _guessed.get(tag, _UNSEEN)
+        if found is _UNSEEN:
+            found = _of_kind(kind_for_tag(tag))
+            if len(_guessed) < _GUESSED_MAX:
+                _guessed[tag] = found
+        return found  # type: ignore[return-value]
+    return _of_kind(kind)
+
+
+@cache
+def _of_kind(kind: str) -> tuple[type[WebhookEventBase], type[BaseModel]] | None:
     cls = event_class(kind)
     model = _payload_model(cls)
     return None if model is None else (cls, model)
+
+
+# The guess per tag header (no tag_kinds): a receiver sees the same few tags over and over.
+# Bounded like kind_for_tag's memory, so a sender inventing tags cannot grow it.
+_guessed: dict[str, object] = {}
+_GUESSED_MAX = 512
+_UNSEEN = object()
+
+
+def _take_envelope(extra: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """Pop the envelope fields from a payload's unknown fields: (tag, notify id) as the
+    exact path reads them, or None when it must judge them (``_envelope_of``'s rules)."""
+    tag = extra.pop("eventTag", None)
+    other = extra.pop("event_tag", None)
+    if other is not None:
+        if tag is not None:
+            return None
+        tag = other
+    notify_id = extra.pop("notify_id", None)
+    other = extra.pop("notifyId", None)
+    if other is not None:
+        if notify_id is not None:
+            return None
+        notify_id = other
+    if (tag is not None and tag.__class__ is not str) or (
+        notify_id is not None and notify_id.__class__ is not str
+    ):
+        return None
+    return tag or None, notify_id or None
 
 
 def _validate(model: type[BaseModel], body: bytes) -> BaseModel | None:
@@ -109,35 +150,66 @@ def _one_pass(
     tag_kinds: Mapping[str, EventKind] | None,
 ) -> WebhookEvent | None:
     guessed = _guess(values, scheme, kind, tag_kinds)
-    data: BaseModel | None = None
-    if guessed is not None:
-        # One pass: the envelope fields are among the payload model's unknown fields.
-        data = _validate(guessed[1], body)
-        if data is None:
-            return None
-        envelope = _envelope_of(data.__pydantic_extra__ or {})
-    else:
-        try:
-            envelope = _envelope_of(_ENVELOPE.validate_json(body))
-        except ValidationError:
-            return None
+    if guessed is None:
+        return _unguessed(body, values, scheme, kind, tag_kinds)
+    cls, model = guessed
+    # One pass: the envelope fields are among the payload model's unknown fields.
+    data = _validate(model, body)
+    if data is None:
+        return None
+    extra = data.__pydantic_extra__
+    envelope = _take_envelope(extra) if extra else (None, None)
+    if envelope is None:
+        return None
+    tag, notify_id = envelope
+    if not (
+        # The common case, where route_event would answer the guess unchanged: the body's
+        # tag is the header's the guess came from, and nothing is left to read from headers.
+        kind is None
+        and tag_kinds is None
+        and tag is not None
+        and values is not None
+        and tag == values.get(scheme.tag_key)
+        and (notify_id is not None or not scheme.notify_key)
+    ):
+        routed, tag, notify_id = route_event(tag, notify_id, values, scheme, kind, tag_kinds)
+        if routed is not cls:
+            return None  # the body's tag is of another kind than the header's
+    if extra is not None:  # (emptied above: the envelope fields were popped)
+        data.__pydantic_fields_set__.difference_update(ENVELOPE_FIELDS)
+    return _event(cls, tag, notify_id, data)
+
+
+def _unguessed(
+    body: bytes,
+    values: HeaderValues | None,
+    scheme: WebhookScheme,
+    kind: str | None,
+    tag_kinds: Mapping[str, EventKind] | None,
+) -> WebhookEvent | None:
+    # No kind known before the body: the envelope fields are read natively first.
+    try:
+        envelope = _envelope_of(_ENVELOPE.validate_json(body))
+    except ValidationError:
+        return None
     if envelope is None:
         return None
     cls, tag, notify_id = route_event(*envelope, values, scheme, kind, tag_kinds)
-    if data is None:
-        model = _payload_model(cls)
-        data = None if model is None else _validate(model, body)
-    elif guessed is None or cls is not guessed[0]:
-        return None  # the body's tag is of another kind than the header's
+    model = _payload_model(cls)
+    data = None if model is None else _validate(model, body)
     if data is None:
         return None
     extra = data.__pydantic_extra__
     if extra:
-        fields_set = data.__pydantic_fields_set__
         for name in ENVELOPE_FIELDS:
-            if name in extra:
-                del extra[name]
-                fields_set.discard(name)
+            extra.pop(name, None)
+        data.__pydantic_fields_set__.difference_update(ENVELOPE_FIELDS)
+    return _event(cls, tag, notify_id, data)
+
+
+def _event(
+    cls: type[WebhookEventBase], tag: str | None, notify_id: str | None, data: BaseModel
+) -> WebhookEvent:
     # A model instance as ``data`` is taken as it is (pydantic does not revalidate it).
     event: WebhookEvent = cls.__pydantic_validator__.validate_python(
         {"event_tag": tag, "notify_id": notify_id, "data": data}

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lemft_async import webhooks
-from lemft_async.webhooks import _events, _keys
+from lemft_async.webhooks import _events, _headers, _keys, _onepass
 from lemft_async.webhooks._headers import header_values
 from lemft_async.webhooks._keys import PreparedKeys, prepared_keys
 
@@ -54,6 +54,18 @@ def test_every_key_and_candidate_is_tried_and_non_ascii_never_matches() -> None:
     assert keys.matches(b"body", b"123", ["nope", good], "hex")
     assert not keys.matches(b"body", b"123", ["é" + good[1:], "nope"], "hex")
     assert not keys.matches(b"body", b"123", [], "hex")
+
+
+def test_one_secret_and_one_signature_take_the_same_rule() -> None:
+    # One secret and one hex candidate skip the loops: the same answers as the loops give.
+    keys = PreparedKeys(("only-not-real",))
+    good = _reference(b"only-not-real", b"body123").hex()
+    assert keys.matches(b"body", b"123", (good,), "hex")
+    assert keys.matches(b"body", b"123", (good.upper(),), "hex")
+    assert keys.matches(b"body", b"123", ["nope", good], "hex")  # several candidates
+    assert not keys.matches(b"body", b"12", (good,), "hex")
+    assert not keys.matches(b"body", b"123", ("é" + good[1:],), "hex")
+    assert not keys.matches(b"body", b"123", ("",), "hex")
 
 
 def test_prepared_keys_never_show_a_secret() -> None:
@@ -163,6 +175,23 @@ def test_the_tag_memo_stays_bounded() -> None:
     assert webhooks.kind_for_tag("order.status.fresh-after-full") == "order"
 
 
+def test_the_one_pass_guess_per_tag_header_stays_bounded_and_right() -> None:
+    scheme = webhooks.DEFAULT_SCHEME
+    for i in range(_onepass._GUESSED_MAX + 20):
+        guessed = _onepass._guess({scheme.tag_key: f"card.status.x{i}"}, scheme, None, None)
+        assert guessed is not None
+        assert guessed[0] is webhooks.CardEvent
+    assert len(_onepass._guessed) <= _onepass._GUESSED_MAX
+    # Overrides are never answered from the memo, and an unknown tag guesses nothing.
+    pinned = _onepass._guess(
+        {scheme.tag_key: "card.status.x1"}, scheme, None, {"card.status.x1": "order"}
+    )
+    assert pinned is not None
+    assert pinned[0] is webhooks.OrderEvent
+    assert _onepass._guess({scheme.tag_key: "refund.done"}, scheme, None, None) is None
+    assert _onepass._guess({}, scheme, None, None) is None
+
+
 # -- the receiver's claim tokens ---------------------------------------------------------
 
 
@@ -190,3 +219,38 @@ async def test_each_delivery_claims_with_its_own_random_token() -> None:
     for token in store.tokens:
         assert len(token) == 32
         int(token, 16)  # hex
+
+
+def test_header_names_are_remembered_per_wanted_set_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_headers, "_known", {})
+    one, other = frozenset({"timestamp"}), frozenset({"x-other"})
+    headers = {"TimeStamp": " 1 ", "X-Other": "2"}
+    # The same spelling is wanted by one set and not by the other: each set has its table.
+    for _ in range(2):  # the second read answers from the tables
+        assert header_values(headers, one) == {"timestamp": "1"}
+        assert header_values(headers, other) == {"x-other": "2"}
+    assert _headers._known[one] == {"TimeStamp": "timestamp", "X-Other": ""}
+    # A sender inventing names fills a table up to its bound, never past it.
+    many = {f"X-Made-Up-{i}": "v" for i in range(_headers._KNOWN_NAMES + 50)}
+    many["Timestamp"] = "7"
+    assert header_values(many, one) == {"timestamp": "7"}
+    assert len(_headers._known[one]) == _headers._KNOWN_NAMES
+    assert header_values(many, one) == {"timestamp": "7"}  # past the bound: read as before
+    # Long names are read, never remembered.
+    monkeypatch.setattr(_headers, "_known", {})
+    long_name = "T" * (_headers._KNOWN_LENGTH + 1)
+    assert header_values({long_name: "x", "TIMESTAMP": "3"}, one) == {"timestamp": "3"}
+    assert long_name not in _headers._known[one]
+    # So are bytes names (ASGI pairs).
+    assert header_values([(b"Timestamp", b"4")], one) == {"timestamp": "4"}
+    assert b"Timestamp" not in _headers._known[one]  # type: ignore[comparison-overlap]
+
+
+def test_the_wanted_sets_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_headers, "_known", {})
+    for i in range(_headers._KNOWN_SETS + 5):
+        wanted = frozenset({f"x-{i}"})
+        assert header_values({f"X-{i}": "v"}, wanted) == {f"x-{i}": "v"}
+    assert len(_headers._known) == _headers._KNOWN_SETS
