@@ -90,15 +90,18 @@ def kind_for_tag(tag: str | None, overrides: Mapping[str, EventKind] | None = No
         if tag.startswith(prefix):
             found = kind
             break
-    if len(_seen_tags) < _SEEN_TAGS_MAX and tag.__class__ is str:
+    if tag.__class__ is str and len(tag) <= MEMO_TAG_LENGTH and len(_seen_tags) < _SEEN_TAGS_MAX:
         _seen_tags[tag] = found
     return found
 
 
 # The prefix rule's answers, remembered: a receiver sees the same few tags over and over.
-# Bounded, so a sender inventing tags cannot grow it without limit.
+# Bounded in count and length, so a sender inventing tags cannot grow it without limit (a
+# tag header is not signed: a replayed delivery may carry any).
 _seen_tags: dict[str, str] = {}
 _SEEN_TAGS_MAX = 512
+MEMO_TAG_LENGTH = 128
+"""Tags longer than this are never remembered (here or by the one pass's guesses)."""
 
 
 class WebhookEventBase(BaseModel):

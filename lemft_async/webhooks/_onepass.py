@@ -24,7 +24,14 @@ from pydantic_core import SchemaValidator, core_schema
 
 from .._core._onepass import exact_compiled
 from ._decode import decode_event, decode_payload, route_event
-from ._events import EventKind, WebhookEvent, WebhookEventBase, event_class, kind_for_tag
+from ._events import (
+    MEMO_TAG_LENGTH,
+    EventKind,
+    WebhookEvent,
+    WebhookEventBase,
+    event_class,
+    kind_for_tag,
+)
 from ._headers import HeaderValues
 from ._verify import WebhookScheme
 
@@ -93,7 +100,7 @@ def _guess(
         found = _guessed.get(tag, _UNSEEN)
         if found is _UNSEEN:
             found = _of_kind(kind_for_tag(tag))
-            if len(_guessed) < _GUESSED_MAX:
+            if len(tag) <= MEMO_TAG_LENGTH and len(_guessed) < _GUESSED_MAX:
                 _guessed[tag] = found
         return found  # type: ignore[return-value]
     return _of_kind(kind)
@@ -107,7 +114,8 @@ def _of_kind(kind: str) -> tuple[type[WebhookEventBase], type[BaseModel]] | None
 
 
 # The guess per tag header (no tag_kinds): a receiver sees the same few tags over and over.
-# Bounded like kind_for_tag's memory, so a sender inventing tags cannot grow it.
+# Bounded like kind_for_tag's memory (count and length), so a sender inventing tags cannot
+# grow it.
 _guessed: dict[str, object] = {}
 _GUESSED_MAX = 512
 _UNSEEN = object()

@@ -59,3 +59,20 @@ def test_bulk_check_is_sdk_over_serial_per_cell_with_no_10004() -> None:
     other_cell = [run("sdk", 1.0), run("serial", 1.0), run("sdk", 1.5, cards=1000)]
     other_cell.append(run("serial", 1.0, cards=1000))
     assert [p.split(":")[0] for p in bulk.missed(other_cell, 1.02)] == ["served 1000 cards 5 ms"]
+
+
+def test_pipeline_check_is_pipeline_over_opening_alone_per_round() -> None:
+    bench = load("pipeline")
+
+    def run(flow: str, wall: float, rejections: int = 0, flight: int = 1) -> object:
+        return bench.Run(flow, "served", 200, 0.02, wall, 200, rejections, {"x": flight})
+
+    # wall / (N x L) is 1.2 here: information only; the pipeline is 1.05x opening alone.
+    ok = [run("open only", 4.6), run("pipeline", 4.83), run("pipeline", 4.83)]
+    ok.append(run("open only", 4.6))
+    assert bench.per_round(ok, "served", "pipeline", "open only") == pytest.approx([1.05, 1.05])
+    assert bench.missed(ok, 1.1) == []
+    slow = [run("open only", 4.0), run("pipeline", 4.6)]
+    assert bench.missed(slow, 1.1) == ["served: pipeline 1.150 x opening alone > 1.1"]
+    assert len(bench.missed([run("open only", 4.0), run("pipeline", 4.0, rejections=1)], 1.1)) == 1
+    assert len(bench.missed([run("open only", 4.0), run("pipeline", 4.0, flight=2)], 1.1)) == 1

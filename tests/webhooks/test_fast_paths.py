@@ -175,13 +175,20 @@ def test_the_tag_memo_stays_bounded() -> None:
     assert webhooks.kind_for_tag("order.status.fresh-after-full") == "order"
 
 
-def test_the_one_pass_guess_per_tag_header_stays_bounded_and_right() -> None:
+def test_the_one_pass_guess_per_tag_header_stays_bounded_and_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_onepass, "_guessed", {})
     scheme = webhooks.DEFAULT_SCHEME
     for i in range(_onepass._GUESSED_MAX + 20):
         guessed = _onepass._guess({scheme.tag_key: f"card.status.x{i}"}, scheme, None, None)
         assert guessed is not None
         assert guessed[0] is webhooks.CardEvent
-    assert len(_onepass._guessed) <= _onepass._GUESSED_MAX
+    assert len(_onepass._guessed) == _onepass._GUESSED_MAX
+    # A remembered tag is answered from the memory.
+    marker = (webhooks.OrderEvent, webhooks.OrderEvent)
+    _onepass._guessed["card.status.x0"] = marker
+    assert _onepass._guess({scheme.tag_key: "card.status.x0"}, scheme, None, None) is marker
     # Overrides are never answered from the memo, and an unknown tag guesses nothing.
     pinned = _onepass._guess(
         {scheme.tag_key: "card.status.x1"}, scheme, None, {"card.status.x1": "order"}
@@ -190,6 +197,24 @@ def test_the_one_pass_guess_per_tag_header_stays_bounded_and_right() -> None:
     assert pinned[0] is webhooks.OrderEvent
     assert _onepass._guess({scheme.tag_key: "refund.done"}, scheme, None, None) is None
     assert _onepass._guess({}, scheme, None, None) is None
+
+
+def test_long_tags_are_routed_but_never_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tag header is not signed: a replayed delivery may carry any, of any length.
+    monkeypatch.setattr(_onepass, "_guessed", {})
+    monkeypatch.setattr(_events, "_seen_tags", {})
+    scheme = webhooks.DEFAULT_SCHEME
+    long_tag = "card.status." + "x" * _events.MEMO_TAG_LENGTH
+    guessed = _onepass._guess({scheme.tag_key: long_tag}, scheme, None, None)
+    assert guessed is not None
+    assert guessed[0] is webhooks.CardEvent
+    assert webhooks.kind_for_tag(long_tag) == "card"
+    assert long_tag not in _onepass._guessed
+    assert long_tag not in _events._seen_tags
+    short_tag = "card.status.active"
+    _onepass._guess({scheme.tag_key: short_tag}, scheme, None, None)
+    assert short_tag in _onepass._guessed
+    assert short_tag in _events._seen_tags
 
 
 # -- the receiver's claim tokens ---------------------------------------------------------
