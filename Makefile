@@ -43,7 +43,7 @@ soak: $(STAMP)
 
 # Benchmarks print ratios against a baseline measured in the same run; each row is checked
 # against its target (--check) and every script runs even when an earlier one missed.
-BENCHES = decode.py gate_memory.py webhooks.py overhead.py http_stack.py "bulk.py --matrix --rounds 3" \
+BENCHES = decode.py gate_memory.py webhooks.py overhead.py http_stack.py "bulk.py --matrix --rounds 5" \
 	pipeline.py journal.py served_latency.py
 bench: $(STAMP)
 	@status=0; for b in $(BENCHES); do \

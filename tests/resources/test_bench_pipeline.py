@@ -3,11 +3,15 @@ follows the numbers (synthetic runs, no server)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import anyio
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +80,37 @@ def test_pipeline_check_is_pipeline_over_opening_alone_per_round() -> None:
     assert bench.missed(slow, 1.1) == ["served: pipeline 1.150 x opening alone > 1.1"]
     assert len(bench.missed([run("open only", 4.0), run("pipeline", 4.0, rejections=1)], 1.1)) == 1
     assert len(bench.missed([run("open only", 4.0), run("pipeline", 4.0, flight=2)], 1.1)) == 1
+
+
+def test_bulk_matrix_gives_short_cells_more_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    bulk = load("bulk")
+    count = bulk.matrix_rounds(5)
+    assert count(200, 0.005) == 10  # N x L = 1 s: ten rounds make 10 s per client
+    assert count(200, 0.02) == 5
+    assert count(1000, 0.02) == 5
+    assert bulk.matrix_rounds(1)(1000, 0.005) == 2
+
+    @contextlib.asynccontextmanager
+    async def place(latency: float) -> AsyncIterator[None]:
+        yield None
+
+    ran: list[tuple[str, int]] = []
+
+    def client(name: str) -> Any:
+        async def run(target: object, cards: int, latency: float, where: str) -> object:
+            ran.append((name, cards))
+            return bulk.Result(name, where, cards, latency, 1.0, cards, 0, 1, True)
+
+        return run
+
+    monkeypatch.setattr(bulk, "PLACES", {"served": place})
+    cells = [(200, 0.005), (1000, 0.02)]
+    results = anyio.run(
+        bulk._rounds, ["served"], cells, (client("sdk"), client("serial")), 2, count
+    )
+    assert len(results) == 2 * (10 + 5)
+    # Odd rounds run the clients in reverse order; the long cell stops after its rounds.
+    assert ran[:4] == [("sdk", 200), ("serial", 200), ("sdk", 1000), ("serial", 1000)]
+    assert ran[4:8] == [("serial", 200), ("sdk", 200), ("serial", 1000), ("sdk", 1000)]
+    assert ran[-2:] == [("serial", 200), ("sdk", 200)]
+    assert len(bulk.pair_ratios(results, "served", 200, 0.005)) == 10
