@@ -68,21 +68,6 @@ def _payload_model(cls: type[WebhookEventBase]) -> type[BaseModel] | None:
     return model if kept and not names & set(ENVELOPE_FIELDS) else None
 
 
-def _envelope_of(fields: Mapping[str, Any]) -> tuple[str | None, str | None] | None:
-    """(tag, notify id) as the exact path reads them ("" counts as absent), or None when it
-    must judge them: both spellings of one, or a value that is not text."""
-    found: list[str | None] = []
-    for first, second in (("eventTag", "event_tag"), ("notify_id", "notifyId")):
-        one, other = fields.get(first), fields.get(second)
-        if one is not None and other is not None:
-            return None
-        value = one if other is None else other
-        if value is not None and value.__class__ is not str:
-            return None
-        found.append(value or None)
-    return found[0], found[1]
-
-
 def _guess(
     values: HeaderValues | None,
     scheme: WebhookScheme,
@@ -121,26 +106,27 @@ _GUESSED_MAX = 512
 _UNSEEN = object()
 
 
-def _take_envelope(extra: dict[str, Any]) -> tuple[str | None, str | None] | None:
-    """Pop the envelope fields from a payload's unknown fields: (tag, notify id) as the
-    exact path reads them, or None when it must judge them (``_envelope_of``'s rules)."""
-    tag = extra.pop("eventTag", None)
-    other = extra.pop("event_tag", None)
-    if other is not None:
-        if tag is not None:
-            return None
-        tag = other
-    notify_id = extra.pop("notify_id", None)
-    other = extra.pop("notifyId", None)
-    if other is not None:
-        if notify_id is not None:
-            return None
-        notify_id = other
-    if (tag is not None and tag.__class__ is not str) or (
-        notify_id is not None and notify_id.__class__ is not str
-    ):
+def _take_envelope(fields: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """Pop the envelope fields: (tag, notify id) as the exact path reads them ("" counts as
+    absent), or None when it must judge them: both spellings of one, or a value that is
+    not text."""
+    tag = _pop_either(fields, "eventTag", "event_tag")
+    notify_id = _pop_either(fields, "notify_id", "notifyId")
+    if tag.__class__ not in _TEXT_OR_NONE or notify_id.__class__ not in _TEXT_OR_NONE:
         return None
     return tag or None, notify_id or None
+
+
+_TEXT_OR_NONE = (str, type(None))
+_BOTH = object()
+
+
+def _pop_either(fields: dict[str, Any], first: str, second: str) -> Any:
+    one = fields.pop(first, None)
+    other = fields.pop(second, None)
+    if other is None:
+        return one
+    return other if one is None else _BOTH
 
 
 def _validate(model: type[BaseModel], body: bytes) -> BaseModel | None:
@@ -197,7 +183,7 @@ def _unguessed(
 ) -> WebhookEvent | None:
     # No kind known before the body: the envelope fields are read natively first.
     try:
-        envelope = _envelope_of(_ENVELOPE.validate_json(body))
+        envelope = _take_envelope(_ENVELOPE.validate_json(body))
     except ValidationError:
         return None
     if envelope is None:
